@@ -1,0 +1,73 @@
+/**
+ * The one thing a coroutine hands to the loop: an effect. Everything a task can wait on —
+ * a timer, a socket, a queue, another task — is an effect or an operation built from effects.
+ */
+
+/** How a wait ended: a value, or an error to throw at the `yield*` that waited. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Undoes what `enter` started (clears a timer, removes a listener, gives back a queue item). */
+export type Teardown = () => void;
+
+/** Hands a wait's result back to the loop. Only the first call of a wait counts; later ones are dropped. */
+export type Resume<T> = (result: Result<T>) => void;
+
+/**
+ * The primitive the loop understands. `enter` starts the work and returns its teardown;
+ * `resume` may be called at once (inside `enter`) or later from a Node callback.
+ * The teardown runs if and only if the waiting task never receives the result (it was halted,
+ * or interrupted by a child's error) — so an effect can give back what it already handed over.
+ * `enter` must not throw: a throw there is a bug in the effect, and the loop stops on it.
+ */
+export interface Effect<T> {
+  /** What the task waits on while suspended here, for traces: `sleep(0.5)`, `read 127.0.0.1:9000`. */
+  readonly label: string;
+  enter(resume: Resume<T>, task: TaskHandle): Teardown;
+}
+
+/** The part of a task an effect may see (spawn uses it to find the parent). */
+export interface TaskHandle {
+  readonly id: number;
+}
+
+/**
+ * Something a coroutine runs with `const value = yield* operation`. Every `function*` written
+ * against the loop is one: it yields effects and returns `T`.
+ *
+ * @example
+ * function* twice(): Operation<number> {
+ *   yield* sleep(0.1);
+ *   return 2;
+ * }
+ */
+export interface Operation<T> {
+  [Symbol.iterator](): Iterator<Effect<unknown>, T, unknown>;
+}
+
+export function success<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function failure(error: unknown): Result<never> {
+  return { ok: false, error };
+}
+
+/** The shared result of effects that complete with nothing. */
+export const DONE: Result<void> = success(undefined);
+
+/**
+ * Turns an effect into an operation: `yield* perform(effect)` suspends until the effect resumes.
+ * This is the only bare `yield` in the project.
+ */
+export function* perform<T>(effect: Effect<T>): Operation<T> {
+  return (yield effect) as T;
+}
+
+export function isEffect(value: unknown): value is Effect<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Effect<unknown>).enter === "function" &&
+    typeof (value as Effect<unknown>).label === "string"
+  );
+}

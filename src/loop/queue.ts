@@ -1,0 +1,207 @@
+import { DONE, success, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import { Fifo } from "./fifo.js";
+
+/**
+ * A FIFO queue between tasks. `put` waits while the queue is full, `get` waits while it is empty;
+ * tasks waiting on either side are served in the order they began to wait. When an item is
+ * there (or there is room) the operation completes without suspending at all.
+ *
+ * Nothing is lost to cancellation: a getter halted after an item was handed to it, but before
+ * it ran, gives the item back to the front of the queue.
+ *
+ * @example
+ * const tasks = new Queue<RpcTask>(1000);
+ * yield* tasks.put(task);          // in the producer
+ * const next = yield* tasks.get(); // in a worker
+ */
+export class Queue<T> {
+  private readonly items = new Fifo<T>();
+  // Waiters leave early by being marked gone; they are skipped when they reach the front.
+  private readonly getters = new Fifo<GetWait<T>>();
+  private readonly putters = new Fifo<PutWait<T>>();
+  private getterCount = 0;
+  /** @internal labels, made once: the resume path allocates as little as it can. */
+  readonly getLabel: string;
+  readonly putLabel: string;
+
+  /** @param limit the most items it holds; `put` waits beyond that. Unbounded by default. */
+  constructor(
+    readonly limit = Infinity,
+    name = "queue",
+  ) {
+    if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) {
+      throw new RangeError(`Queue limit must be an integer >= 1 (or Infinity), got ${String(limit)}`);
+    }
+    this.getLabel = `${name}.get`;
+    this.putLabel = `${name}.put`;
+  }
+
+  /** Items in the queue now (not counting waiting putters). */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Tasks waiting in `get` now. */
+  get waitingGetters(): number {
+    return this.getterCount;
+  }
+
+  /** Takes the oldest item, waiting while the queue is empty. */
+  *get(): Operation<T> {
+    if (this.items.length > 0) return this.take();
+    // A bare yield of the effect, not `yield* perform(…)`: one generator fewer on the hottest path.
+    return (yield new GetWait(this)) as T;
+  }
+
+  /** Adds an item at the back, waiting while the queue is full. */
+  *put(item: T): Operation<void> {
+    if (this.offer(item)) return;
+    yield new PutWait(this, item);
+  }
+
+  /** Adds an item if that needs no wait; returns whether it did. */
+  offer(item: T): boolean {
+    const getter = this.nextGetter();
+    if (getter !== undefined) {
+      getter.hand(item);
+      return true;
+    }
+    if (this.items.length < this.limit) {
+      this.items.push(item);
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes and returns the items (queued and waiting to be put) for which `predicate` holds. */
+  removeWhere(predicate: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    for (const item of this.items.drain()) {
+      if (predicate(item)) removed.push(item);
+      else this.items.push(item);
+    }
+    for (const putter of this.putters.drain()) {
+      if (putter.gone) continue;
+      if (predicate(putter.item)) {
+        removed.push(putter.item);
+        putter.accept();
+      } else {
+        this.putters.push(putter);
+      }
+    }
+    this.admitPutters();
+    return removed;
+  }
+
+  /** @internal */
+  addGetter(getter: GetWait<T>): void {
+    this.getters.push(getter);
+    this.getterCount++;
+  }
+
+  /** @internal a getter left (halted) before it was handed anything */
+  dropGetter(getter: GetWait<T>): void {
+    getter.gone = true;
+    this.getterCount--;
+  }
+
+  /** @internal a halted getter had been handed `item` but never ran: the item goes back first */
+  giveBack(item: T): void {
+    const getter = this.nextGetter();
+    if (getter !== undefined) getter.hand(item);
+    else this.items.unshift(item);
+  }
+
+  /** @internal */
+  addPutter(putter: PutWait<T>): void {
+    this.putters.push(putter);
+  }
+
+  private nextGetter(): GetWait<T> | undefined {
+    for (let getter = this.getters.shift(); getter !== undefined; getter = this.getters.shift()) {
+      if (!getter.gone) {
+        this.getterCount--;
+        return getter;
+      }
+    }
+    return undefined;
+  }
+
+  private take(): T {
+    const item = this.items.shift() as T;
+    if (this.putters.length > 0) this.admitPutters();
+    return item;
+  }
+
+  private admitPutters(): void {
+    while (this.items.length < this.limit) {
+      const putter = this.putters.shift();
+      if (putter === undefined) return;
+      if (putter.gone) continue;
+      this.items.push(putter.item);
+      putter.accept();
+    }
+  }
+}
+
+/**
+ * A task waiting in `get`. Made on every wait, so it is a class with methods rather than an object
+ * of named closures (which also spares tsx's per-closure `__name` calls).
+ */
+class GetWait<T> implements Effect<T> {
+  gone = false;
+  private resume: Resume<T> | undefined;
+  private handed: { item: T } | undefined;
+
+  constructor(private readonly queue: Queue<T>) {}
+
+  get label(): string {
+    return this.queue.getLabel;
+  }
+
+  enter(resume: Resume<T>): Teardown {
+    this.resume = resume;
+    this.queue.addGetter(this);
+    return () => this.cancel();
+  }
+
+  hand(item: T): void {
+    this.handed = { item };
+    this.resume!(success(item));
+  }
+
+  private cancel(): void {
+    if (this.handed !== undefined) this.queue.giveBack(this.handed.item);
+    else this.queue.dropGetter(this);
+  }
+}
+
+/** A task waiting in `put` for room. */
+class PutWait<T> implements Effect<void> {
+  gone = false;
+  private resume: Resume<void> | undefined;
+
+  constructor(
+    private readonly queue: Queue<T>,
+    readonly item: T,
+  ) {}
+
+  get label(): string {
+    return this.queue.putLabel;
+  }
+
+  enter(resume: Resume<void>): Teardown {
+    this.resume = resume;
+    this.queue.addPutter(this);
+    return () => this.cancel();
+  }
+
+  accept(): void {
+    this.gone = true;
+    this.resume!(DONE);
+  }
+
+  private cancel(): void {
+    this.gone = true; // if it was accepted already, the item is in the queue: nothing to undo
+  }
+}

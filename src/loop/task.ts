@@ -1,0 +1,353 @@
+/**
+ * Tasks: the heart of the loop. Read this header first; the rest of `src/loop/` is library code.
+ *
+ * A task runs one generator. Stepping it (`next`/`throw`) runs the coroutine until it yields an
+ * effect — `yield* sleep(0.5)` ends in `yield { label: "sleep(0.5)", enter }`. The task then calls
+ * `effect.enter(resume)`, which starts the work (a timer, a socket listener, a queue wait) and
+ * returns a teardown, and the task is suspended. When the work is done, a Node callback calls
+ * `resume(result)`; that only marks the task ready and puts it on the scheduler's ready queue
+ * (see scheduler.ts). The drain loop steps it later, sending the value in with `next(value)` or
+ * throwing the error in with `throw(error)` — so the error surfaces at the very `yield*` that
+ * waited, where a `try/catch` works as a reader expects.
+ *
+ * Each wait gets a token. A resume whose token is stale (a timer that fires after a halt, a second
+ * socket event) is dropped: every wait is resumed exactly once. If `enter` resumes at once (a queue
+ * that has an item, a task already done), the task simply keeps running in the same step.
+ *
+ * Structure (as effection and trio): a task spawned by another is its child. `halt()` halts the
+ * children first, tears down the pending wait, then calls the generator's `return()` so its
+ * `finally` blocks run. A parent that ends halts its unfinished children. A child's error goes to
+ * whoever joined it (`yield* child`); if nobody did, it is thrown into the parent at its current
+ * `yield*`; a root's error goes to `run`'s `onExit`. Errors never vanish.
+ *
+ * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
+ * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
+ * would either leak (never resumed) or be cut short. The loop refuses such a yield with a
+ * `MisuseError`. Cleanup that must wait belongs in a task of its own.
+ */
+import {
+  failure,
+  isEffect,
+  type Effect,
+  type Operation,
+  type Result,
+  type TaskHandle,
+  type Teardown,
+} from "./effect.js";
+import { HaltedError, MisuseError } from "./errors.js";
+import { fail, reportUncaught, schedule, type Steppable } from "./scheduler.js";
+import { trace, tracing } from "./trace.js";
+
+type State = "ready" | "running" | "waiting" | "done";
+
+/** Told once when a task ends; `halted` is true when it was halted rather than finished. */
+type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
+
+/**
+ * How many waits a task may satisfy at once (an item already in a queue, a task already done)
+ * before it goes back to the end of the ready queue, so one busy task cannot starve the others.
+ */
+const SYNC_RESUME_BUDGET = 64;
+
+let nextId = 1;
+/** The task whose generator is executing right now, if any. */
+let current: Task<unknown> | undefined;
+/** Halts asked for from inside a generator that they would close; done once it has yielded. */
+const deferredHalts: Task<unknown>[] = [];
+
+/**
+ * A running coroutine. It is itself an operation: `yield* task` waits for its value, or rethrows its
+ * error (a `HaltedError` when it was halted).
+ *
+ * @example
+ * const child = yield* spawn(() => fetchAll());
+ * yield* sleep(1);
+ * child.halt();
+ */
+export class Task<T> implements Operation<T>, Steppable, TaskHandle {
+  readonly id = nextId++;
+  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or its state. */
+  label = "created";
+
+  private state: State = "ready";
+  private iterator: Iterator<Effect<unknown>, T, unknown> | undefined;
+  private readonly children = new Set<Task<unknown>>();
+  private readonly watchers = new Set<Watcher<T>>();
+  private waitToken = 0;
+  private teardown: Teardown | undefined;
+  /** What the next step sends in. */
+  private pending: Result<unknown> | undefined;
+  /** True while `enter` runs, so a resume from inside it continues the step instead of scheduling. */
+  private entering = false;
+  /** Set once the task is ending (halting or finishing): from then on, children's errors are collected. */
+  private closing = false;
+  private cleanupErrors: unknown[] = [];
+  /** A child's error that arrived while this task was running; thrown at its next yield. */
+  private deferredError: { error: unknown } | undefined;
+  private outcome: Result<T> | undefined;
+  private halted = false;
+
+  constructor(
+    private readonly body: () => Operation<T>,
+    private readonly parent: Task<unknown> | undefined,
+    private readonly onExit?: (outcome: Result<T>) => void,
+  ) {
+    parent?.children.add(this as Task<unknown>);
+    if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
+    schedule(this);
+  }
+
+  /** True once the task has finished, failed or been halted. */
+  get done(): boolean {
+    return this.state === "done";
+  }
+
+  describe(): string {
+    return `task#${this.id}`;
+  }
+
+  *[Symbol.iterator](): Iterator<Effect<unknown>, T, unknown> {
+    return (yield joinEffect(this)) as T;
+  }
+
+  /**
+   * Cancels the task: its children are halted first, its pending wait is torn down, then its
+   * `finally` blocks run. Halting a task that is done does nothing. Called from inside the task
+   * (or a descendant) it takes effect as soon as the running generator yields.
+   */
+  halt(): void {
+    if (this.state === "done" || this.closing) return;
+    if (current !== undefined && this.isAncestorOf(current)) {
+      deferredHalts.push(this as Task<unknown>);
+      return;
+    }
+    this.close();
+  }
+
+  /**
+   * Calls `watcher` once when the task ends (at once if it already has). Returns the unwatch.
+   * A task's error goes to its watchers rather than to its parent while anyone watches.
+   */
+  watch(watcher: Watcher<T>): () => void {
+    if (this.outcome !== undefined) {
+      watcher(this.outcome, this.halted);
+      return noop;
+    }
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
+  step(): void {
+    if (this.state !== "ready") return; // halted while on the ready queue
+    let result = this.pending;
+    this.pending = undefined;
+    this.teardown = undefined;
+    this.state = "running";
+    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.label}`);
+    current = this as Task<unknown>;
+    try {
+      for (let syncResumes = 0; ; syncResumes++) {
+        let next: IteratorResult<Effect<unknown>, T>;
+        try {
+          next = this.advance(result);
+        } catch (error) {
+          this.finish(failure(error));
+          return;
+        }
+        if (next.done) {
+          this.finish({ ok: true, value: next.value });
+          return;
+        }
+        if (this.deferredError !== undefined) {
+          result = failure(this.deferredError.error);
+          this.deferredError = undefined;
+          continue;
+        }
+        if (!isEffect(next.value)) {
+          result = failure(new MisuseError(`${this.describe()} yielded ${show(next.value)}; write yield* with an operation, never a bare yield`));
+          continue;
+        }
+        const resumedAtOnce = this.wait(next.value);
+        if (!resumedAtOnce) return; // suspended until a callback resumes it
+        // `enter` resumed at once: keep going, unless this task has had its share.
+        if (syncResumes >= SYNC_RESUME_BUDGET) {
+          schedule(this);
+          return;
+        }
+        result = this.pending;
+        this.pending = undefined;
+        this.teardown = undefined;
+        this.state = "running";
+      }
+    } finally {
+      current = undefined;
+      runDeferredHalts();
+    }
+  }
+
+  private advance(result: Result<unknown> | undefined): IteratorResult<Effect<unknown>, T> {
+    if (this.iterator === undefined) {
+      this.iterator = this.body()[Symbol.iterator]();
+      return this.iterator.next();
+    }
+    if (result === undefined || result.ok) return this.iterator.next(result?.value);
+    return this.iterator.throw!(result.error);
+  }
+
+  /** Enters the effect; returns true if it resumed the task at once. */
+  private wait(effect: Effect<unknown>): boolean {
+    this.label = effect.label;
+    this.state = "waiting";
+    const token = ++this.waitToken;
+    this.entering = true;
+    let teardown: Teardown;
+    try {
+      teardown = effect.enter((result) => this.resume(token, result), this);
+    } catch (error) {
+      fail(error, `in enter() of effect "${effect.label}" for ${this.describe()}`);
+    } finally {
+      this.entering = false;
+    }
+    this.teardown = teardown;
+    const resumedAtOnce = this.pending !== undefined;
+    if (tracing && !resumedAtOnce) trace(`${this.describe()} suspended on ${effect.label}`);
+    return resumedAtOnce;
+  }
+
+  private resume(token: number, result: Result<unknown>): void {
+    if (token !== this.waitToken || this.state !== "waiting") return; // stale or duplicate wake
+    this.waitToken++;
+    this.pending = result;
+    this.state = "ready";
+    if (!this.entering) schedule(this);
+  }
+
+  /** Throws a child's error into this task at its current `yield*`, tearing down what it waited on. */
+  private interrupt(error: unknown): void {
+    if (this.closing) {
+      this.cleanupErrors.push(error);
+    } else if (this.state === "running") {
+      this.deferredError ??= { error };
+    } else {
+      // Waiting, or ready with a result it has not received: either way the wait is undone.
+      const wasReady = this.state === "ready";
+      this.waitToken++;
+      this.runTeardown();
+      this.pending = failure(error);
+      this.state = "ready";
+      if (!wasReady) schedule(this);
+    }
+  }
+
+  private isAncestorOf(task: Task<unknown>): boolean {
+    for (let t: Task<unknown> | undefined = task; t !== undefined; t = t.parent) {
+      if (t === (this as Task<unknown>)) return true;
+    }
+    return false;
+  }
+
+  /** Halts the task now: children first, then the pending wait, then the generator's `finally` blocks. */
+  private close(): void {
+    this.closing = true;
+    this.waitToken++; // whatever was on its way in is now stale
+    this.haltChildren();
+    this.runTeardown();
+    if (this.iterator !== undefined) this.returnGenerator(this.iterator);
+    const error = this.cleanupErrors[0];
+    this.settle(error === undefined ? failure(new HaltedError(`${this.describe()} was halted`)) : failure(error), error === undefined);
+  }
+
+  private runTeardown(): void {
+    const teardown = this.teardown;
+    this.teardown = undefined;
+    if (teardown === undefined) return;
+    try {
+      teardown();
+    } catch (error) {
+      this.cleanupErrors.push(error);
+    }
+  }
+
+  /** Runs `finally` blocks. A yield there is refused: cleanup during a halt must be synchronous. */
+  private returnGenerator(iterator: Iterator<Effect<unknown>, T, unknown>): void {
+    const outer = current;
+    current = this as Task<unknown>;
+    try {
+      let next = iterator.return!();
+      while (!next.done) {
+        next = iterator.throw!(
+          new MisuseError(`${this.describe()} yielded ${show(next.value)} in a finally block while being halted; finally blocks must be synchronous`),
+        );
+      }
+    } catch (error) {
+      this.cleanupErrors.push(error);
+    } finally {
+      current = outer;
+      runDeferredHalts();
+    }
+  }
+
+  private haltChildren(): void {
+    for (const child of [...this.children].reverse()) child.halt();
+  }
+
+  /** The generator ended by itself (returned or threw): halt what it left running, then settle. */
+  private finish(outcome: Result<T>): void {
+    this.closing = true;
+    this.haltChildren();
+    const error = this.cleanupErrors[0];
+    this.settle(error === undefined || !outcome.ok ? outcome : failure(error), false);
+  }
+
+  private settle(outcome: Result<T>, halted: boolean): void {
+    this.state = "done";
+    this.outcome = outcome;
+    this.halted = halted;
+    this.label = halted ? "halted" : outcome.ok ? "returned" : "failed";
+    this.iterator = undefined;
+    this.parent?.children.delete(this as Task<unknown>);
+    if (tracing) trace(`${this.describe()} ${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
+
+    const watchers = [...this.watchers];
+    this.watchers.clear();
+    for (const watcher of watchers) watcher(outcome, halted);
+
+    if (this.onExit !== undefined) {
+      try {
+        this.onExit(outcome);
+      } catch (error) {
+        reportUncaught(error);
+      }
+    } else if (!outcome.ok && !halted && watchers.length === 0) {
+      if (this.parent !== undefined) this.parent.interrupt(outcome.error);
+      else reportUncaught(outcome.error);
+    }
+  }
+}
+
+function runDeferredHalts(): void {
+  while (current === undefined && deferredHalts.length > 0) deferredHalts.shift()!.halt();
+}
+
+function joinEffect<T>(task: Task<T>): Effect<T> {
+  return {
+    label: `join ${task.describe()}`,
+    enter(resume) {
+      return task.watch((outcome, halted) => resume(halted ? failure(new HaltedError(`${task.describe()} was halted`)) : outcome));
+    },
+  };
+}
+
+/** The task whose generator is executing now; `spawn` makes its children. */
+export function currentTask(): Task<unknown> | undefined {
+  return current;
+}
+
+function noop(): void {}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
+  return String(value);
+}
