@@ -50,6 +50,7 @@ function drain(): void {
       if (tracing) stepTimed(task);
       else task.step();
     } catch (error) {
+      if (error === crashed) throw error; // already reported
       fail(error, `while stepping ${task.describe()}`);
     }
   }

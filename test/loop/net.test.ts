@@ -1,0 +1,164 @@
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { connect, sleep, SocketError, spawn, type Connection } from "../../src/loop/index.js";
+import { runLoop, runValue } from "./run-loop.js";
+
+const servers: Server[] = [];
+
+/** A loopback server on a port the OS picks; `onConnection` plays the peer. */
+async function serve(onConnection: (socket: Socket) => void): Promise<number> {
+  const server = createServer(onConnection);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port nobody listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+describe("sockets on the loop", () => {
+  it("connects, writes, half-closes and reads the reply to end of stream", async () => {
+    const port = await serve((socket) => {
+      let request = "";
+      socket.on("data", (chunk) => (request += chunk));
+      socket.on("end", () => socket.end(`echo ${request.trim()}\n`));
+    });
+    const reply = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      try {
+        yield* connection.end("system ping\n");
+        return (yield* connection.readToEnd()).toString();
+      } finally {
+        connection.close();
+      }
+    });
+    expect(reply).toBe("echo system ping\n");
+  });
+
+  it("reads lines one at a time, keeping the rest for the next read", async () => {
+    const port = await serve((socket) => socket.end("one\r\ntwo\nthree"));
+    const lines = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      const read: (string | null)[] = [];
+      for (let i = 0; i < 4; i++) read.push(yield* connection.readLine());
+      connection.close();
+      return read;
+    });
+    expect(lines).toEqual(["one", "two", "three", null]);
+  });
+
+  it("names the peer when the connection is refused", async () => {
+    const port = await closedPort();
+    const outcome = await runLoop(() => connect("127.0.0.1", port));
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: SocketError }).error;
+    expect(error).toBeInstanceOf(SocketError);
+    expect(error.code).toBe("ECONNREFUSED");
+    expect(error.message).toBe(`connection refused by 127.0.0.1:${port}`);
+  });
+
+  it("returns an empty reply when the peer closes before sending anything", async () => {
+    const port = await serve((socket) => socket.end());
+    const reply = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      const bytes = yield* connection.readToEnd();
+      connection.close();
+      return bytes.length;
+    });
+    expect(reply).toBe(0);
+  });
+
+  it("surfaces a reset that arrived between two waits at the next yield*, without crashing", async () => {
+    const port = await serve((socket) => {
+      socket.write("hello\n");
+      setTimeout(() => socket.resetAndDestroy(), 5);
+    });
+    const outcome = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      const first = yield* connection.readLine();
+      yield* sleep(0.05); // the reset arrives now, while nobody waits on the socket
+      try {
+        yield* connection.readLine();
+        return { first, error: undefined };
+      } catch (error) {
+        return { first, error };
+      } finally {
+        connection.close();
+      }
+    });
+    expect(outcome.first).toBe("hello");
+    expect(outcome.error).toBeInstanceOf(SocketError);
+    expect(outcome.error).toMatchObject({ code: "ECONNRESET", message: `connection reset by 127.0.0.1:${port}` });
+  });
+
+  it("tears down a read when its task is halted, and finally closes the socket", async () => {
+    let peerClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (peerClosed = resolve));
+    const port = await serve((socket) => {
+      socket.on("close", peerClosed);
+      socket.on("error", () => {});
+    });
+    await runValue(function* () {
+      const reader = yield* spawn(function* () {
+        const connection = yield* connect("127.0.0.1", port);
+        try {
+          yield* connection.readToEnd(); // the peer never answers
+        } finally {
+          connection.close();
+        }
+      });
+      yield* sleep(0.02);
+      reader.halt();
+    });
+    await closed; // bounded by the test timeout
+  });
+
+  it("waits for drain when the kernel buffer is full, then completes the write", async () => {
+    let received = 0;
+    let peer!: Socket;
+    const port = await serve((socket) => {
+      peer = socket;
+      socket.pause(); // read nothing until told
+      socket.on("data", (chunk) => (received += chunk.length));
+    });
+    const big = Buffer.alloc(32 * 1024 * 1024, 0x61);
+    let connection!: Connection;
+    const labels: string[] = [];
+    await runValue(function* () {
+      connection = yield* connect("127.0.0.1", port);
+      const writer = yield* spawn(() => connection.write(big));
+      yield* sleep(0.02);
+      labels.push(writer.label); // still waiting: the peer reads nothing
+      peer.resume();
+      yield* writer;
+      labels.push(writer.label);
+      connection.close();
+    });
+    expect(labels[0]).toBe(`write 127.0.0.1:${port}`);
+    expect(labels[1]).toBe("returned");
+    expect(received).toBeGreaterThan(0);
+  });
+
+  it("refuses a reply longer than the limit given to readToEnd", async () => {
+    const port = await serve((socket) => socket.end(Buffer.alloc(10_000)));
+    const outcome = await runLoop(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      try {
+        return yield* connection.readToEnd(100);
+      } finally {
+        connection.close();
+      }
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "ETOOLARGE" } });
+  });
+});

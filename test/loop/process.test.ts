@@ -1,0 +1,44 @@
+// Behaviour that ends or prints from a whole process: run a small fixture in a child.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+function runFixture(name: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", name)], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  });
+}
+
+describe("the loop as a process sees it", () => {
+  it("with DEBUG=loop, traces each task's life and warns about a step longer than 50 ms", () => {
+    const result = runFixture("traced.ts", { DEBUG: "loop" });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/task#1 created/);
+    expect(result.stderr).toMatch(/task#1 suspended on sleep\(0\.01\)/);
+    expect(result.stderr).toMatch(/task#1 resumed from sleep\(0\.01\)/);
+    expect(result.stderr).toMatch(/task#1 returned/);
+    expect(result.stderr).toMatch(/warning: task#1 held the loop for \d+\.\d ms in one step/);
+  });
+
+  it("is silent without DEBUG=loop", () => {
+    const result = runFixture("traced.ts", { DEBUG: "" });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe("");
+  });
+
+  it("reports an exception inside the loop loudly and stops", () => {
+    const result = runFixture("broken-effect.ts");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/LoopBugError: event loop bug in enter\(\) of effect "broken"/);
+    expect(result.stderr).toMatch(/enter exploded/);
+    expect(result.stdout).not.toMatch(/kept stepping/);
+  });
+
+  it("never lets a root's error vanish when nobody receives it", () => {
+    const result = runFixture("unjoined-failure.ts");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/nobody was listening/);
+  });
+});

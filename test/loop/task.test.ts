@@ -1,0 +1,325 @@
+import { describe, expect, it } from "vitest";
+import { action, HaltedError, MisuseError, perform, run, sleep, spawn, success, type Operation } from "../../src/loop/index.js";
+import { runLoop, runValue } from "./run-loop.js";
+
+describe("run", () => {
+  it("returns the task at once and calls onExit once with the value", async () => {
+    const exits: unknown[] = [];
+    let task: { id: number } | undefined;
+    await new Promise<void>((done) => {
+      task = run(
+        function* () {
+          yield* sleep(0.001);
+          return 7;
+        },
+        (outcome) => {
+          exits.push(outcome);
+          done();
+        },
+      );
+      expect(task.id).toBeGreaterThan(0);
+    });
+    expect(exits).toEqual([{ ok: true, value: 7 }]);
+  });
+
+  it("gives onExit the error a root failed with", async () => {
+    const outcome = await runLoop(function* () {
+      yield* sleep(0);
+      throw new Error("boom");
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { message: "boom" } });
+  });
+
+  it("hands a halted root a HaltedError", async () => {
+    const outcome = await new Promise((resolve) => {
+      const task = run(() => sleep(10), resolve);
+      setTimeout(() => task.halt(), 1);
+    });
+    expect(outcome).toMatchObject({ ok: false, error: expect.any(HaltedError) });
+  });
+});
+
+describe("errors enter at the yield point", () => {
+  it("throws a failed wait into the generator, where try/catch catches it", async () => {
+    const value = await runValue(function* () {
+      try {
+        yield* action<number>("fail soon", (_resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("no luck")), 1);
+          return () => clearTimeout(timer);
+        });
+        return "not reached";
+      } catch (error) {
+        return `caught ${(error as Error).message}`;
+      }
+    });
+    expect(value).toBe("caught no luck");
+  });
+
+  it("refuses a bare yield of something that is not an effect, saying what was yielded", async () => {
+    const outcome = await runLoop(function* (): Operation<void> {
+      // @ts-expect-error -- the mistake under test: a bare yield of a number
+      yield 42;
+    });
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: Error }).error;
+    expect(error).toBeInstanceOf(MisuseError);
+    expect(error.message).toMatch(/yielded 42; write yield\*/);
+  });
+});
+
+describe("one wake per wait", () => {
+  it("drops a second resume of the same wait", async () => {
+    const seen: number[] = [];
+    await runValue(function* () {
+      const first = yield* action<number>("twice", (resolve) => {
+        resolve(1);
+        resolve(2);
+        return () => {};
+      });
+      seen.push(first);
+      yield* sleep(0.002);
+    });
+    expect(seen).toEqual([1]);
+  });
+
+  it("drops a wake that comes after the wait was torn down", async () => {
+    let lateResolve: ((value: string) => void) | undefined;
+    let teardowns = 0;
+    const results: string[] = [];
+    await runValue(function* () {
+      const child = yield* spawn(function* () {
+        results.push(
+          yield* action<string>("never in time", (resolve) => {
+            lateResolve = resolve;
+            return () => teardowns++;
+          }),
+        );
+      });
+      yield* sleep(0.001);
+      child.halt();
+      lateResolve!("too late");
+      yield* sleep(0.002);
+    });
+    expect(teardowns).toBe(1);
+    expect(results).toEqual([]);
+  });
+});
+
+describe("halt", () => {
+  it("tears down a sleep and runs finally blocks", async () => {
+    const log: string[] = [];
+    await runValue(function* () {
+      const child = yield* spawn(function* () {
+        try {
+          yield* sleep(10);
+          log.push("woke");
+        } finally {
+          log.push("finally");
+        }
+      });
+      yield* sleep(0.001);
+      child.halt();
+      log.push("after halt");
+    });
+    expect(log).toEqual(["finally", "after halt"]);
+  });
+
+  it("halts children before the parent's finally blocks", async () => {
+    const log: string[] = [];
+    await runValue(function* () {
+      const parent = yield* spawn(function* () {
+        yield* spawn(function* () {
+          try {
+            yield* sleep(10);
+          } finally {
+            log.push("child finally");
+          }
+        });
+        try {
+          yield* sleep(10);
+        } finally {
+          log.push("parent finally");
+        }
+      });
+      yield* sleep(0.001);
+      parent.halt();
+    });
+    expect(log).toEqual(["child finally", "parent finally"]);
+  });
+
+  it("makes joiners of the halted task get a HaltedError, without failing the parent", async () => {
+    const value = await runValue(function* () {
+      const child = yield* spawn(() => sleep(10));
+      yield* sleep(0.001);
+      child.halt();
+      try {
+        yield* child;
+        return "joined";
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    expect(value).toBe("HaltedError");
+  });
+
+  it("takes effect at the next yield when a task halts itself", async () => {
+    const log: string[] = [];
+    const outcome = await new Promise((resolve) => {
+      const task = run(function* () {
+        try {
+          task.halt();
+          log.push("still running until it yields");
+          yield* sleep(10);
+          log.push("never");
+        } finally {
+          log.push("finally");
+        }
+      }, resolve);
+    });
+    expect(log).toEqual(["still running until it yields", "finally"]);
+    expect(outcome).toMatchObject({ ok: false, error: expect.any(HaltedError) });
+  });
+
+  it("refuses a yield inside finally during a halt, loudly", async () => {
+    const outcome = await runLoop(function* () {
+      const child = yield* spawn(function* () {
+        try {
+          yield* sleep(10);
+        } finally {
+          yield* sleep(0.001); // the mistake under test
+        }
+      });
+      yield* sleep(0.001);
+      child.halt();
+      yield* sleep(0.002);
+    });
+    expect(outcome.ok).toBe(false);
+    expect((outcome as { error: Error }).error).toBeInstanceOf(MisuseError);
+    expect(String((outcome as { error: Error }).error)).toMatch(/finally blocks must be synchronous/);
+  });
+});
+
+describe("spawn and structured concurrency", () => {
+  it("halts a child when its parent returns", async () => {
+    const log: string[] = [];
+    await runValue(function* () {
+      yield* spawn(function* () {
+        try {
+          yield* sleep(10);
+        } finally {
+          log.push("child halted");
+        }
+      });
+      yield* sleep(0.001);
+      log.push("parent returns");
+    });
+    expect(log).toEqual(["parent returns", "child halted"]);
+  });
+
+  it("gives a child's value to the task that joins it", async () => {
+    const value = await runValue(function* () {
+      const child = yield* spawn(function* () {
+        yield* sleep(0.001);
+        return 21;
+      });
+      return (yield* child) * 2;
+    });
+    expect(value).toBe(42);
+  });
+
+  it("gives a child's error to the task joining it, not to the parent", async () => {
+    const value = await runValue(function* () {
+      const child = yield* spawn(function* (): Operation<number> {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      try {
+        return yield* child;
+      } catch (error) {
+        return -1 * ((error as Error).message === "child broke" ? 1 : 0);
+      }
+    });
+    expect(value).toBe(-1);
+  });
+
+  it("throws a child's error into its parent at the parent's current yield*, when nobody joins it", async () => {
+    const log: string[] = [];
+    const value = await runValue(function* () {
+      yield* spawn(function* () {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      try {
+        yield* sleep(10); // the parent waits elsewhere
+        return "slept";
+      } catch (error) {
+        log.push(`caught ${(error as Error).message}`);
+        return "caught";
+      }
+    });
+    expect(value).toBe("caught");
+    expect(log).toEqual(["caught child broke"]);
+  });
+
+  it("fails the parent when it does not catch the child's error, halting its other children", async () => {
+    const log: string[] = [];
+    const outcome = await runLoop(function* () {
+      yield* spawn(function* () {
+        try {
+          yield* sleep(10);
+        } finally {
+          log.push("sibling halted");
+        }
+      });
+      yield* spawn(function* () {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      yield* sleep(10);
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { message: "child broke" } });
+    expect(log).toEqual(["sibling halted"]);
+  });
+});
+
+describe("the drain loop", () => {
+  it("survives a million synchronous hand-offs without growing the stack", async () => {
+    // Each wait resolves at once, inside `enter`: without a flat drain loop this would recurse.
+    const count = await runValue(function* () {
+      let n = 0;
+      for (let i = 0; i < 1_000_000; i++) {
+        n += yield* perform<number>({
+          label: "instant",
+          enter(resume) {
+            resume(success(1));
+            return () => {};
+          },
+        });
+      }
+      return n;
+    });
+    expect(count).toBe(1_000_000);
+  });
+
+  it("lets a timer fire while a task keeps resuming at once (a busy task never starves I/O)", async () => {
+    let timerFiredAt: number | undefined;
+    const firedBefore = await runValue(function* () {
+      setTimeout(() => (timerFiredAt = Date.now()), 1);
+      const started = Date.now();
+      let i = 0;
+      // Every wait resolves inside `enter`; only the loop's budgets give Node a turn.
+      while (timerFiredAt === undefined && Date.now() - started < 5_000) {
+        yield* perform<void>({
+          label: "instant",
+          enter(resume) {
+            resume(success(undefined));
+            return () => {};
+          },
+        });
+        i++;
+      }
+      return timerFiredAt !== undefined && i > 0;
+    });
+    expect(firedBefore).toBe(true);
+  });
+});
