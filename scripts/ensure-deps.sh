@@ -15,3 +15,13 @@ ensure_deps() {
     }
   fi
 }
+
+# The `--import` argument that loads tsx. `--import tsx` would be resolved from the caller's
+# directory, so name tsx's loader by path instead, as a file URL (`%`, `#`, `?` escaped).
+tsx_import() {
+  local loader="$1/node_modules/tsx/dist/loader.mjs"
+  loader="${loader//%/%25}"
+  loader="${loader//#/%23}"
+  loader="${loader//\?/%3F}"
+  printf 'file://%s' "$loader"
+}

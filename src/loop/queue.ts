@@ -105,8 +105,12 @@ export class Queue<T> {
     this.getterCount--;
   }
 
-  /** @internal a halted getter had been handed `item` but never ran: the item goes back first */
-  giveBack(item: T): void {
+  /**
+   * Puts an item at the front: the longest-waiting getter gets it at once, or it is the next one
+   * out. It never waits, even when the queue is full: it is for an item that was in the queue
+   * before (a retried task, an item a halted getter never received).
+   */
+  putFront(item: T): void {
     const getter = this.nextGetter();
     if (getter !== undefined) getter.hand(item);
     else this.items.unshift(item);
@@ -171,7 +175,7 @@ class GetWait<T> implements Effect<T> {
   }
 
   private cancel(): void {
-    if (this.handed !== undefined) this.queue.giveBack(this.handed.item);
+    if (this.handed !== undefined) this.queue.putFront(this.handed.item);
     else this.queue.dropGetter(this);
   }
 }

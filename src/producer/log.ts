@@ -1,0 +1,123 @@
+/**
+ * Where the producer's events go: JSON lines for programs (`--log-format json`), or text for a
+ * person watching a terminal — one line per event, aligned, coloured only when stdout is a
+ * terminal and NO_COLOR is unset.
+ */
+import pc from "picocolors";
+import type { ProducerEvent, Summary, TargetStats } from "./events.js";
+import { summaryTable } from "./summary-table.js";
+
+export type LogFormat = "text" | "json";
+
+export interface Logger {
+  log(event: ProducerEvent): void;
+}
+
+type Write = (line: string) => void;
+
+const writeStdout: Write = (line) => {
+  process.stdout.write(line);
+};
+
+/** One JSON object per line, `time` and `event` first. */
+export class JsonLogger implements Logger {
+  constructor(private readonly write: Write = writeStdout) {}
+
+  log(event: ProducerEvent): void {
+    this.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+  }
+}
+
+/** Text for a person: `12:00:01.250 done    #12 ← 127.0.0.1:9000 in 3.1 ms: 55`. */
+export class TextLogger implements Logger {
+  private readonly c: ReturnType<typeof pc.createColors>;
+
+  constructor(
+    private readonly write: Write = writeStdout,
+    colour = colourWanted(),
+  ) {
+    this.c = pc.createColors(colour);
+  }
+
+  log(event: ProducerEvent): void {
+    const time = this.c.dim(new Date().toISOString().slice(11, 23));
+    for (const line of this.format(event).split("\n")) this.write(`${time} ${line}\n`);
+  }
+
+  private format(e: ProducerEvent): string {
+    const { c } = this;
+    switch (e.event) {
+      case "started":
+        return `${c.bold("producer")} → ${e.targets.join(", ")}  ${Object.entries(e.options)
+          .filter(([, value]) => value !== null)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(" ")}`;
+      case "task_queued":
+        return `${tag(c.cyan, "queued")} #${e.id} ${clip(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
+      case "task_sent":
+        return `${tag(c.blue, "sent")} #${e.id} → ${e.target}${e.attempt > 1 ? c.yellow(` (attempt ${e.attempt})`) : ""}`;
+      case "task_done":
+        return `${tag(c.green, "done")} #${e.id} ← ${e.target} in ${e.latency_ms.toFixed(1)} ms: ${clip(e.result, 60)}`;
+      case "task_failed": {
+        const where = e.target === null ? "never sent" : `at ${e.target}`;
+        const next = e.final ? c.red("final") : c.yellow("will retry");
+        return `${tag(e.final ? c.red : c.yellow, "failed")} #${e.id} ${where} (attempt ${e.attempt}, ${next}): ${e.error}`;
+      }
+      case "target_down":
+        return `${tag(c.red, "down")} ${c.bold(e.target)}: ${e.reason}; probing with system ping`;
+      case "target_up":
+        return `${tag(c.green, "up")} ${c.bold(e.target)} answers again (down ${e.down_s.toFixed(1)} s)`;
+      case "queue_full":
+        return `${tag(c.magenta, "backlog")} the queue is full (${e.queue_limit} tasks): the payload waits for room`;
+      case "queue_has_room":
+        return `${tag(c.magenta, "backlog")} the queue has room again after ${e.blocked_s.toFixed(1)} s`;
+      case "shutdown":
+        return e.forced
+          ? `${tag(c.red, "stop")} ${e.signal} again: exiting now; ${e.in_flight} in flight and ${e.queued} queued fail with "shutdown"`
+          : `${tag(c.yellow, "stop")} ${e.signal}: no new tasks; ${e.in_flight} in flight finish, ${e.queued} queued fail with "shutdown" (again to exit at once)`;
+      case "stats":
+        return this.formatStats(e);
+      case "summary":
+        return this.formatSummary(e);
+    }
+  }
+
+  private formatStats(e: Extract<ProducerEvent, { event: "stats" }>): string {
+    const { c } = this;
+    const targets = Object.entries(e.per_target).map(([name, t]) => `${name} ${this.targetStats(t)}`);
+    return `${tag(c.bold, "stats")} ${e.produced_per_s.toFixed(1)}/s in, ${e.completed_per_s.toFixed(1)}/s out, queue ${e.queue_depth}, in flight ${e.in_flight} | ${targets.join(" | ")}`;
+  }
+
+  private targetStats(t: TargetStats): string {
+    const { c } = this;
+    const state = t.up ? c.green("up") : c.red("DOWN");
+    const latency = t.p50 === null ? "-" : `p50 ${t.p50.toFixed(1)} p95 ${(t.p95 ?? 0).toFixed(1)} ms`;
+    return `${state} busy ${Math.round(t.busy_share * 100)}% done ${t.completed} ${latency}`;
+  }
+
+  private formatSummary(s: Summary): string {
+    const { c } = this;
+    const verdict = s.failed === 0 && s.lost === 0 ? c.green("all succeeded") : c.red(`${s.failed} failed`);
+    const reasons = Object.entries(s.failures).map(([reason, n]) => `${reason} ${n}`).join(", ");
+    return [
+      `${tag(c.bold, "summary")} ${verdict}: produced ${s.produced}, succeeded ${s.succeeded}, failed ${s.failed}${reasons ? ` (${reasons})` : ""}, lost ${s.lost}; ${s.duration_s.toFixed(1)} s, ${s.throughput_per_s.toFixed(2)} tasks/s`,
+      ...summaryTable(s),
+    ].join("\n");
+  }
+}
+
+export function createLogger(format: LogFormat, write?: Write): Logger {
+  return format === "json" ? new JsonLogger(write) : new TextLogger(write);
+}
+
+function colourWanted(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR;
+}
+
+function tag(colour: (text: string) => string, word: string): string {
+  return colour(word.padEnd(7));
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

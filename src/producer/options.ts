@@ -1,0 +1,147 @@
+/**
+ * The producer's command line (PROTOCOL §4): `run_rpc_producer.sh [options] TARGET ...`.
+ * Parsing is `node:util` `parseArgs`; every value is checked here, so a bad one is one clear line
+ * on stderr and exit code 2 before anything starts.
+ */
+import { parseArgs } from "node:util";
+import type { LogFormat } from "./log.js";
+import type { ProducerOptions } from "./producer.js";
+import { parseTargets, TargetError } from "./targets.js";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface Cli extends ProducerOptions {
+  readonly logFormat: LogFormat;
+}
+
+export type ParsedCli = { readonly help: true } | ({ readonly help: false } & Cli);
+
+interface OptionSpec {
+  readonly name: string;
+  readonly value: string;
+  readonly default: string | undefined;
+  readonly help: string;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: "interval", value: "SECONDS", default: "0.5", help: "time between two tasks the payload makes" },
+  { name: "fib-share", value: "P", default: "0.5", help: "probability (0..1) that a task is fibonacci_generator calculate N; else neural_analyzer polarity" },
+  { name: "fib-min", value: "N", default: "100", help: "smallest N for fibonacci tasks" },
+  { name: "fib-max", value: "N", default: "10000", help: "largest N for fibonacci tasks (N is uniform in fib-min..fib-max)" },
+  { name: "seed", value: "N", default: "0", help: "seed of the task stream: the same seed gives the same tasks" },
+  { name: "tasks", value: "N", default: undefined, help: "make N tasks, wait until each is final, print the summary and exit" },
+  { name: "duration", value: "SECONDS", default: undefined, help: "make tasks for this long, then the same (with --tasks: whichever ends first)" },
+  { name: "timeout", value: "SECONDS", default: "5", help: "limit for a whole call: connect, send, read the reply" },
+  { name: "retries", value: "N", default: "2", help: "retries of a call that failed by transport or with ERROR internal (on another consumer when one is free)" },
+  { name: "queue-limit", value: "N", default: "1000", help: "most tasks in the queue; when full, the payload waits (backpressure)" },
+  { name: "queue-timeout", value: "SECONDS", default: "30", help: "while no consumer is up, a queued task fails with no_consumer after this long" },
+  { name: "stats-every", value: "SECONDS", default: "2", help: "seconds between live stats lines; 0 turns them off" },
+  { name: "log-format", value: "text|json", default: "text", help: "text for a person, or one JSON object per line" },
+];
+
+export const USAGE = `Usage: run_rpc_producer.sh [options] TARGET ...
+
+Puts RPC tasks into a queue at a steady pace and sends them to the consumers, one worker per
+consumer, each taking the next task when its consumer is free. TARGET is PORT (meaning
+127.0.0.1:PORT) or HOST:PORT.
+
+Without --tasks or --duration it runs until SIGINT/SIGTERM: then it stops making tasks, lets the
+calls in flight finish, fails the queued tasks with "shutdown" and prints the summary. A second
+signal exits at once (still printing the summary).
+
+Options:
+${OPTIONS.map((o) => `  --${`${o.name} ${o.value}`.padEnd(24)} ${o.help}${o.default === undefined ? "" : ` (default ${o.default})`}`).join("\n")}
+  --help                     show this help
+
+Exit codes: 0 every task succeeded, 1 some task failed, 2 bad usage.
+
+Examples:
+  run_rpc_producer.sh 9000 9001
+  run_rpc_producer.sh --tasks 50 --log-format json 9000 127.0.0.1:9001
+`;
+
+/** Parses the producer's arguments. @throws UsageError with a message that says what is wrong. */
+export function parseCli(argv: readonly string[]): ParsedCli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        ...Object.fromEntries(OPTIONS.map((o) => [o.name, { type: "string" as const }])),
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]!.replace(/^Unknown option/, "unknown option"), { cause: error });
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return { help: true };
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === "string" ? value : OPTIONS.find((o) => o.name === name)?.default;
+  };
+  const number = (name: string, check: (n: number) => boolean, what: string): number => {
+    const raw = text(name)!;
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} ${raw}: expected ${what}`);
+    return n;
+  };
+  const optional = (name: string, check: (n: number) => boolean, what: string): number | undefined =>
+    text(name) === undefined ? undefined : number(name, check, what);
+
+  const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
+  const positive = (n: number): boolean => n > 0;
+  const fibMin = number("fib-min", isCount, "an integer >= 0");
+  const fibMax = number("fib-max", isCount, "an integer >= 0");
+  if (fibMin > fibMax) throw new UsageError(`--fib-min ${fibMin} is larger than --fib-max ${fibMax}`);
+  const logFormat = text("log-format");
+  if (logFormat !== "text" && logFormat !== "json") throw new UsageError(`--log-format ${String(logFormat)}: expected text or json`);
+
+  let targets;
+  try {
+    targets = parseTargets(parsed.positionals);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+
+  return {
+    help: false,
+    targets,
+    interval: number("interval", (n) => n >= 0, "seconds >= 0"),
+    fibShare: number("fib-share", (n) => n >= 0 && n <= 1, "a probability from 0 to 1"),
+    fibMin,
+    fibMax,
+    seed: number("seed", Number.isInteger, "an integer"),
+    tasks: optional("tasks", (n) => isCount(n) && n > 0, "an integer >= 1"),
+    duration: optional("duration", positive, "seconds > 0"),
+    timeout: number("timeout", positive, "seconds > 0"),
+    retries: number("retries", isCount, "an integer >= 0"),
+    queueLimit: number("queue-limit", (n) => isCount(n) && n > 0, "an integer >= 1"),
+    queueTimeout: number("queue-timeout", positive, "seconds > 0"),
+    statsEvery: number("stats-every", (n) => n >= 0, "seconds >= 0 (0 turns stats off)"),
+    logFormat,
+  };
+}
+
+/** The options as the `started` event shows them. */
+export function describeOptions(cli: Cli): Record<string, string | number | null> {
+  return {
+    interval: cli.interval,
+    fib_share: cli.fibShare,
+    fib_min: cli.fibMin,
+    fib_max: cli.fibMax,
+    seed: cli.seed,
+    tasks: cli.tasks ?? null,
+    duration: cli.duration ?? null,
+    timeout: cli.timeout,
+    retries: cli.retries,
+    queue_limit: cli.queueLimit,
+    queue_timeout: cli.queueTimeout,
+    stats_every: cli.statsEvery,
+  };
+}

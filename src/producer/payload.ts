@@ -1,0 +1,99 @@
+/**
+ * The simulated clients: `clientPayload` puts an `RpcTask` into the task queue at the pace a
+ * load profile sets, until it has made `tasks` of them (or forever). One seeded faker draws
+ * everything — the kind of task, Fibonacci's N, the sentences, the gaps — so a seed gives the
+ * same task stream every time.
+ */
+import { base, en, Faker } from "@faker-js/faker";
+import { sleep, type Operation, type Queue } from "../loop/index.js";
+import { makeTask, type RpcTask } from "./rpc-task.js";
+import { englishSentence } from "./sentences.js";
+
+export interface PayloadOptions {
+  /** Mean seconds between two tasks. */
+  readonly interval: number;
+  /** Probability that a task is a Fibonacci one (else a polarity one). */
+  readonly fibShare: number;
+  readonly fibMin: number;
+  readonly fibMax: number;
+  readonly seed: number;
+  /** How many tasks to make; `undefined` for no limit. */
+  readonly tasks: number | undefined;
+  /** When to stop making tasks (a `performance.now()` time); `undefined` for no limit. */
+  readonly stopAt?: number | undefined;
+  /** Seconds to wait before the next task, given the task's index; the constant gap by default. */
+  readonly gap?: (index: number) => number;
+}
+
+/** What the payload tells the rest of the producer. */
+export interface PayloadEvents {
+  /** A task was made and is about to go into the queue (`depth` counts it). */
+  produced(task: RpcTask, depth: number): void;
+  /** The queue is full: the payload waits for room (told once per episode, with the limit). */
+  blocked(limit: number): void;
+  /** The queue had room again when the next task was made, after `blockedSeconds` of being full. */
+  unblocked(blockedSeconds: number): void;
+  /** The payload was halted while waiting to put `task`: it never entered the queue. */
+  dropped(task: RpcTask): void;
+}
+
+/** A seeded source of tasks, usable without the loop (the tests read streams from it). */
+export class TaskSource {
+  readonly faker: Faker;
+  private nextId = 1;
+
+  constructor(private readonly options: Omit<PayloadOptions, "gap" | "tasks">) {
+    this.faker = new Faker({ locale: [en, base], seed: options.seed });
+  }
+
+  next(): RpcTask {
+    const { faker, options } = this;
+    const id = this.nextId++;
+    if (faker.number.float({ min: 0, max: 1 }) < options.fibShare) {
+      const n = faker.number.int({ min: options.fibMin, max: options.fibMax });
+      return makeTask(id, "fibonacci_generator", "calculate", String(n));
+    }
+    return makeTask(id, "neural_analyzer", "polarity", englishSentence(faker));
+  }
+}
+
+/**
+ * Makes tasks and puts them into `queue`, waiting while it is full (backpressure).
+ *
+ * @example
+ * yield* clientPayload(queue, { interval: 0.5, fibShare: 0.5, fibMin: 100, fibMax: 10000, seed: 0, tasks: 50 }, events);
+ */
+export function* clientPayload(queue: Queue<RpcTask>, options: PayloadOptions, events: PayloadEvents): Operation<void> {
+  const source = new TaskSource(options);
+  const gap = options.gap ?? (() => options.interval);
+  const { tasks, stopAt } = options;
+  const timeLeft = (): number => (stopAt === undefined ? Infinity : (stopAt - performance.now()) / 1000);
+  let blockedSince: number | undefined; // set while the queue stays full
+  for (let index = 0; (tasks === undefined || index < tasks) && timeLeft() > 0; index++) {
+    const task = source.next();
+    if (queue.waitingGetters > 0 || queue.size < queue.limit) {
+      if (blockedSince !== undefined) {
+        events.unblocked((performance.now() - blockedSince) / 1000);
+        blockedSince = undefined;
+      }
+      events.produced(task, queue.waitingGetters > 0 ? 0 : queue.size + 1);
+      queue.offer(task);
+    } else {
+      events.produced(task, queue.size);
+      if (blockedSince === undefined) {
+        blockedSince = performance.now();
+        events.blocked(queue.limit);
+      }
+      let accepted = false;
+      try {
+        yield* queue.put(task);
+        accepted = true;
+      } finally {
+        if (!accepted) events.dropped(task);
+      }
+    }
+    if (tasks !== undefined && index + 1 >= tasks) break;
+    const wait = Math.min(gap(index), timeLeft());
+    if (wait > 0) yield* sleep(wait);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The producer, put together: the client payload puts tasks into one bounded queue, one
+ * `RpcWorker` per consumer takes them, the ledger accounts for every one. `run()` is the root
+ * operation; it ends when the payload is done (or stopped) and every task it made is final.
+ *
+ *     clientPayload ──put──▶ Queue<RpcTask> ──get──▶ RpcWorker ×N ──RpcClient.call──▶ consumers
+ *
+ * Stopping: `requestShutdown()` (the first SIGINT/SIGTERM) stops the payload, fails the queued
+ * tasks with `shutdown` and lets the calls in flight finish or time out. `abort()` (the second
+ * signal) fails everything not final at once and returns the summary to print before exiting.
+ */
+import { Queue, sleep, spawn, type Operation } from "../loop/index.js";
+import { RpcClient } from "./client.js";
+import type { Summary } from "./events.js";
+import { Ledger } from "./ledger.js";
+import type { Logger } from "./log.js";
+import { clientPayload, type PayloadOptions } from "./payload.js";
+import type { RpcTask } from "./rpc-task.js";
+import { LiveStats } from "./stats.js";
+import type { TargetAddress } from "./targets.js";
+import { RpcWorker } from "./worker.js";
+
+export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
+  readonly targets: readonly TargetAddress[];
+  /** Seconds to produce for; `undefined` for no limit. */
+  readonly duration: number | undefined;
+  /** Seconds a whole call may take. */
+  readonly timeout: number;
+  readonly retries: number;
+  readonly queueLimit: number;
+  /** Seconds a task may wait in the queue while no consumer is up. */
+  readonly queueTimeout: number;
+  /** Seconds between two `stats` events; 0 for none. */
+  readonly statsEvery: number;
+  readonly gap?: PayloadOptions["gap"];
+}
+
+type Control = { readonly kind: "payload_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
+
+export class Producer {
+  private readonly queue: Queue<RpcTask>;
+  private readonly ledger: Ledger;
+  private readonly stats: LiveStats;
+  private readonly workers: RpcWorker[];
+  /** Wakes `run()`: the payload finished, a task settled, or a signal came. */
+  private readonly control = new Queue<Control>();
+  private readonly startedAt = performance.now();
+  private stopping = false;
+
+  constructor(
+    private readonly options: ProducerOptions,
+    private readonly log: Logger,
+  ) {
+    const names = options.targets.map((target) => target.name);
+    this.queue = new Queue<RpcTask>(options.queueLimit, "tasks");
+    this.stats = new LiveStats(names);
+    this.ledger = new Ledger(log, options.retries + 1, names, {
+      completed: (target, latencyMs) => this.stats.callCompleted(target, latencyMs),
+      settled: () => this.control.offer({ kind: "settled" }),
+    });
+    const context = { ledger: this.ledger, stats: this.stats, log };
+    this.workers = options.targets.map(
+      (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name), this.queue, context),
+    );
+  }
+
+  /** The whole run; returns the summary. Halting it halts everything it started. */
+  *run(): Operation<Summary> {
+    for (const worker of this.workers) yield* spawn(() => worker.handleTasks());
+    yield* spawn(() => this.expireWhenNoConsumer());
+    if (this.options.statsEvery > 0) yield* spawn(() => this.reportStats());
+
+    const payload = yield* spawn(() => clientPayload(this.queue, this.payloadOptions(), this.payloadEvents()));
+    payload.watch(() => this.control.offer({ kind: "payload_done" }));
+
+    let payloadDone = false;
+    while (!payloadDone || this.ledger.pendingCount > 0) {
+      const event = yield* this.control.get();
+      if (event.kind === "payload_done") payloadDone = true;
+      if (event.kind === "shutdown" && !this.stopping) {
+        this.stopping = true;
+        this.ledger.retrying = false;
+        // Take the queued tasks (and one waiting to be put) out first, so halting the payload loses none.
+        const queued = this.queue.removeWhere(() => true);
+        payload.halt();
+        this.log.log({ event: "shutdown", signal: event.signal, queued: queued.length, in_flight: this.ledger.inFlight, forced: false });
+        for (const task of queued) this.ledger.expire(task, "shutdown");
+      }
+    }
+    return this.summary();
+  }
+
+  /** The first SIGINT/SIGTERM: stop producing, drain what is in flight. Safe to call from a signal handler. */
+  requestShutdown(signal: string): void {
+    this.control.offer({ kind: "shutdown", signal });
+  }
+
+  /** The second signal: everything not final fails with `shutdown` now. Returns the summary. */
+  abort(signal: string): Summary {
+    this.log.log({ event: "shutdown", signal, queued: this.queue.size, in_flight: this.ledger.inFlight, forced: true });
+    this.ledger.abortAll("shutdown");
+    return this.summary();
+  }
+
+  private summary(): Summary {
+    return this.ledger.summary((performance.now() - this.startedAt) / 1000);
+  }
+
+  private payloadOptions(): PayloadOptions {
+    const { duration } = this.options;
+    return {
+      ...this.options,
+      stopAt: duration === undefined ? undefined : this.startedAt + duration * 1000,
+    };
+  }
+
+  private payloadEvents() {
+    return {
+      produced: (task: RpcTask, depth: number) => {
+        this.stats.taskProduced();
+        this.ledger.queued(task, depth);
+      },
+      blocked: (limit: number) => this.log.log({ event: "queue_full", queue_limit: limit }),
+      unblocked: (seconds: number) => this.log.log({ event: "queue_has_room", blocked_s: Math.round(seconds * 10) / 10 }),
+      dropped: (task: RpcTask) => this.ledger.expire(task, "shutdown"),
+    };
+  }
+
+  /** While no consumer is up, a queued task waits at most `queueTimeout`, then fails with `no_consumer`. */
+  private *expireWhenNoConsumer(): Operation<void> {
+    const limitMs = this.options.queueTimeout * 1000;
+    let allDownSince: number | undefined;
+    for (;;) {
+      yield* sleep(Math.min(0.1, this.options.queueTimeout / 4));
+      if (this.workers.some((worker) => worker.up)) {
+        allDownSince = undefined;
+        continue;
+      }
+      const now = performance.now();
+      const since = (allDownSince ??= now);
+      const expired = this.queue.removeWhere((task) => now - Math.max(this.ledger.queuedAt(task), since) >= limitMs);
+      for (const task of expired) this.ledger.expire(task, "no_consumer");
+    }
+  }
+
+  private *reportStats(): Operation<void> {
+    const up = new Map(this.workers.map((worker) => [worker.target, worker]));
+    for (;;) {
+      yield* sleep(this.options.statsEvery);
+      this.log.log(this.stats.snapshot(this.queue.size, this.ledger.inFlight, (target) => up.get(target)?.up ?? false));
+    }
+  }
+}
