@@ -1,0 +1,52 @@
+import Sentiment from "sentiment";
+import { describe, expect, it } from "vitest";
+import { TaskSource } from "../../src/producer/payload.js";
+
+const DEFAULTS = { interval: 0.5, fibShare: 0.5, fibMin: 100, fibMax: 10000, seed: 0 };
+
+function stream(options: Partial<typeof DEFAULTS>, count: number) {
+  const source = new TaskSource({ ...DEFAULTS, ...options });
+  return Array.from({ length: count }, () => source.next());
+}
+
+describe("the client payload's task stream", () => {
+  it("is the same for the same seed, tasks and sentences alike", () => {
+    expect(stream({ seed: 7 }, 200)).toEqual(stream({ seed: 7 }, 200));
+  });
+
+  it("differs for another seed", () => {
+    expect(stream({ seed: 1 }, 50).map((t) => t.command)).not.toEqual(stream({ seed: 2 }, 50).map((t) => t.command));
+  });
+
+  it("makes fibonacci tasks with the --fib-share probability and N within --fib-min..--fib-max", () => {
+    const tasks = stream({ fibShare: 0.3, fibMin: 5, fibMax: 9 }, 5000);
+    const fib = tasks.filter((t) => t.handler === "fibonacci_generator");
+    expect(fib.length / tasks.length).toBeGreaterThan(0.27);
+    expect(fib.length / tasks.length).toBeLessThan(0.33);
+    const ns = new Set(fib.map((t) => Number(t.value)));
+    expect([...ns].sort()).toEqual([5, 6, 7, 8, 9]);
+    expect(fib.every((t) => t.command === `fibonacci_generator calculate ${t.value}` && t.method === "calculate")).toBe(true);
+  });
+
+  it("makes only one kind when the share is 0 or 1", () => {
+    expect(stream({ fibShare: 0 }, 200).every((t) => t.handler === "neural_analyzer")).toBe(true);
+    expect(stream({ fibShare: 1 }, 200).every((t) => t.handler === "fibonacci_generator")).toBe(true);
+  });
+
+  it("numbers tasks 1, 2, 3… so ids are unique in a run", () => {
+    expect(stream({}, 5).map((t) => t.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("writes English sentences that carry sentiment: at least 40 % score non-zero", () => {
+    const sentiment = new Sentiment();
+    const sentences = stream({ fibShare: 0 }, 2000).map((t) => t.value);
+    const scored = sentences.filter((s) => sentiment.analyze(s).score !== 0).length;
+    expect(scored / sentences.length).toBeGreaterThanOrEqual(0.4);
+    for (const sentence of sentences.slice(0, 50)) expect(sentence).toMatch(/^[a-z' ,-]+$/);
+  });
+
+  it("sends each sentence as the polarity command's words", () => {
+    const [task] = stream({ fibShare: 0 }, 1);
+    expect(task!.command).toBe(`neural_analyzer polarity ${task!.value}`);
+  });
+});
