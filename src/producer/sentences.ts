@@ -8,9 +8,13 @@ import type { Faker } from "@faker-js/faker";
 const TEMPLATES: ReadonlyArray<(faker: Faker) => string> = [
   (f) => `the ${f.commerce.productName()} was ${f.word.adjective()} and ${f.word.adverb()} ${f.word.adjective()}`,
   (f) => `${f.person.firstName()} thinks the ${f.word.adjective()} ${f.word.noun()} is ${f.word.adverb()} ${f.word.adjective()}`,
-  (f) => `what a ${f.word.adjective()} ${f.commerce.product()}, ${f.word.adverb()} ${f.word.adjective()} for the price`,
+  (f) => `what ${withArticle(f.word.adjective())} ${f.commerce.product()}, ${f.word.adverb()} ${f.word.adjective()} for the price`,
   (f) => `our ${f.word.adjective()} team ${f.word.adverb()} ${f.word.verb()}s the ${f.word.adjective()} ${f.word.noun()}`,
 ];
+
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}
 
 /** One sentence, drawn from `faker` (so a seeded faker gives the same sentences). */
 export function englishSentence(faker: Faker): string {
