@@ -1,4 +1,4 @@
-import { DONE, success, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import { DONE, Immediate, InlineEffect, NOTHING, success, type Operation, type Resume, type Teardown } from "./effect.js";
 import { Fifo } from "./fifo.js";
 
 /**
@@ -46,17 +46,19 @@ export class Queue<T> {
     return this.getterCount;
   }
 
+  // get and put are the hottest operations of all: they return an effect or a finished
+  // operation directly instead of being generator functions (see InlineEffect).
+
   /** Takes the oldest item, waiting while the queue is empty. */
-  *get(): Operation<T> {
-    if (this.items.length > 0) return this.take();
-    // A bare yield of the effect, not `yield* perform(…)`: one generator fewer on the hottest path.
-    return (yield new GetWait(this)) as T;
+  get(): Operation<T> {
+    if (this.items.length > 0) return new Immediate(this.take());
+    return new GetWait(this);
   }
 
   /** Adds an item at the back, waiting while the queue is full. */
-  *put(item: T): Operation<void> {
-    if (this.offer(item)) return;
-    yield new PutWait(this, item);
+  put(item: T): Operation<void> {
+    if (this.offer(item)) return NOTHING;
+    return new PutWait(this, item);
   }
 
   /** Adds an item if that needs no wait; returns whether it did. */
@@ -152,12 +154,16 @@ export class Queue<T> {
  * A task waiting in `get`. Made on every wait, so it is a class with methods rather than an object
  * of named closures (which also spares tsx's per-closure `__name` calls).
  */
-class GetWait<T> implements Effect<T> {
+class GetWait<T> extends InlineEffect<T> {
   gone = false;
   private resume: Resume<T> | undefined;
-  private handed: { item: T } | undefined;
+  /** Set when a `put` handed this getter an item it has not received yet. */
+  private handedOver = false;
+  private item: T | undefined;
 
-  constructor(private readonly queue: Queue<T>) {}
+  constructor(private readonly queue: Queue<T>) {
+    super();
+  }
 
   get label(): string {
     return this.queue.getLabel;
@@ -170,25 +176,28 @@ class GetWait<T> implements Effect<T> {
   }
 
   hand(item: T): void {
-    this.handed = { item };
+    this.handedOver = true;
+    this.item = item;
     this.resume!(success(item));
   }
 
   private cancel(): void {
-    if (this.handed !== undefined) this.queue.putFront(this.handed.item);
+    if (this.handedOver) this.queue.putFront(this.item as T);
     else this.queue.dropGetter(this);
   }
 }
 
 /** A task waiting in `put` for room. */
-class PutWait<T> implements Effect<void> {
+class PutWait<T> extends InlineEffect<void> {
   gone = false;
   private resume: Resume<void> | undefined;
 
   constructor(
     private readonly queue: Queue<T>,
     readonly item: T,
-  ) {}
+  ) {
+    super();
+  }
 
   get label(): string {
     return this.queue.putLabel;
