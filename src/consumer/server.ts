@@ -35,17 +35,6 @@ export interface BlockingServerOptions {
   readonly lingerSeconds?: number;
 }
 
-type ClientState = "waiting" | "serving" | "replied" | "gone";
-
-interface Client {
-  readonly socket: net.Socket;
-  readonly peer: string;
-  readonly acceptedAt: number;
-  state: ClientState;
-  /** The socket's last error, reported when the connection ends. */
-  error: Error | undefined;
-}
-
 /** A FIFO with O(1) shift, since a crowd of clients may be waiting. */
 class Fifo<T> {
   private items: (T | undefined)[] = [];
@@ -90,24 +79,187 @@ function errorDetail(error: Error | undefined): string {
   return ` (${code ?? error.message})`;
 }
 
+/** What a {@link Connection} needs from its server. */
+interface ConnectionContext {
+  readonly registry: Registry;
+  readonly log: ConsumerLog;
+  readonly limits: RequestLimits;
+  readonly lingerMs: number;
+  /** Called once when the connection is no longer in hand: replied, or gone. */
+  released(connection: Connection): void;
+}
+
+/**
+ * `waiting` in line, `serving` (reading its request), `replying` (reply handed to the socket),
+ * `done` (reply with the kernel; lingering until the client closes), or `gone` (closed early).
+ */
+type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
+
+/**
+ * One client, from accept to close. A class rather than closures: a connection is made per
+ * request, and its handlers are then shared methods instead of a dozen fresh functions each.
+ */
+class Connection {
+  state: ConnectionState = "waiting";
+  readonly peer: string;
+  readonly acceptedAt = performance.now();
+  /** The socket's last error, reported when the connection ends. */
+  private error: Error | undefined;
+  private startedAt = 0;
+  private framer: RequestFramer | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
+  private quietTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private answer: Answer | undefined;
+  private command = "";
+  private endedBy = "";
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly context: ConnectionContext,
+  ) {
+    this.peer = peerOf(socket);
+    // At once: an EventEmitter without an `error` listener throws, and a reset can come any time.
+    socket.on("error", (error: Error) => {
+      this.error = error;
+    });
+    socket.on("close", () => this.onClose());
+  }
+
+  /** Closes a connection that was never served (at shutdown). */
+  drop(): void {
+    this.state = "gone";
+    this.socket.destroy();
+  }
+
+  /** Takes the connection in hand: read its request and answer it. */
+  serve(): void {
+    const { socket, context } = this;
+    this.state = "serving";
+    this.startedAt = performance.now();
+    this.framer = new RequestFramer(context.limits.maxRequestBytes);
+    this.readTimer = setTimeout(() => this.onReadTimeout(), context.limits.readTimeoutSeconds * 1000);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => this.onEnd());
+    socket.resume(); // accepted paused, and `readableFlowing` is false: `data` alone does not resume
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state !== "serving") return; // after the reply: read and drop (see lingerSeconds)
+    clearTimeout(this.quietTimer);
+    const result = this.framer!.push(chunk);
+    if (result.status !== "incomplete") return this.onFrame(result);
+    this.quietTimer = setTimeout(() => this.onFrame(this.framer!.quiet()), this.context.limits.quietSeconds * 1000);
+  }
+
+  private onEnd(): void {
+    if (this.state === "serving") this.onFrame(this.framer!.end());
+  }
+
+  private onReadTimeout(): void {
+    const seconds = this.context.limits.readTimeoutSeconds;
+    const error = new RpcError("timeout", `no complete request within ${seconds} s; end a request with a newline`);
+    this.respond(answerError(error), "timeout", this.receivedText());
+  }
+
+  private onFrame(result: FrameResult): void {
+    if (result.status === "complete") {
+      this.respond(answerRequest(this.context.registry, result.text), result.endedBy, printable(result.text, 80));
+    } else if (result.status === "rejected") {
+      this.respond(answerError(result.error), result.endedBy, this.receivedText());
+    }
+  }
+
+  private receivedText(): string {
+    return this.framer === undefined ? "" : printableBytes(this.framer.receivedBytes(), 80);
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.readTimer);
+    clearTimeout(this.quietTimer);
+  }
+
+  private respond(answer: Answer, endedBy: string, command: string): void {
+    if (this.state !== "serving") return;
+    this.stopTimers();
+    this.state = "replying";
+    this.answer = answer;
+    this.endedBy = endedBy;
+    this.command = command;
+    if (answer.bug !== undefined) this.context.log.internalError(this.peer, command, answer.bug);
+    if (this.socket.destroyed) return this.delivered(this.error ?? new Error("socket closed"));
+    // The next client is served as soon as this reply is with the kernel (the write callback),
+    // without waiting for our FIN to complete: that would cost a turn of the event loop each.
+    this.socket.write(answer.reply, (error) => this.delivered(error));
+    this.socket.end();
+  }
+
+  private delivered(error?: Error | null): void {
+    if (this.state !== "replying") return;
+    this.state = "done";
+    const { log, lingerMs } = this.context;
+    const answer = this.answer!;
+    log.request({
+      peer: this.peer,
+      command: this.command,
+      outcome: answer.outcome,
+      message: answer.error?.message,
+      endedBy: this.endedBy,
+      durationMs: performance.now() - this.startedAt,
+      waitMs: this.startedAt - this.acceptedAt,
+    });
+    const failure = error ?? this.error;
+    if (failure) log.clientGone(this.peer, `could not be sent its reply${errorDetail(failure)}`);
+    if (!this.socket.destroyed) this.lingerTimer = setTimeout(() => this.socket.destroy(), lingerMs);
+    this.context.released(this);
+  }
+
+  private onClose(): void {
+    const { log } = this.context;
+    switch (this.state) {
+      case "waiting":
+        this.state = "gone";
+        log.clientGone(this.peer, `closed while waiting its turn${errorDetail(this.error)}`);
+        return;
+      case "serving": {
+        this.stopTimers();
+        this.state = "gone";
+        const got = this.framer?.bytesReceived ? ` after "${this.receivedText()}"` : "";
+        log.clientGone(this.peer, `went away before a complete request${got}${errorDetail(this.error)}`);
+        this.context.released(this);
+        return;
+      }
+      case "replying":
+        return this.delivered(this.error ?? new Error("closed before the reply was written"));
+      case "done":
+        clearTimeout(this.lingerTimer);
+        return;
+      case "gone":
+        return;
+    }
+  }
+}
+
 /** A blocking, single-command RPC server over TCP. */
 export class BlockingServer {
   private readonly server: net.Server;
-  private readonly registry: Registry;
   private readonly log: ConsumerLog;
-  private readonly limits: RequestLimits;
-  private readonly lingerMs: number;
-  private readonly waiting = new Fifo<Client>();
-  private serving: Client | null = null;
+  private readonly context: ConnectionContext;
+  private readonly waiting = new Fifo<Connection>();
+  private serving: Connection | null = null;
   private closing = false;
   private closed = false;
   private readonly onClosed: (() => void)[] = [];
 
   constructor(options: BlockingServerOptions) {
-    this.registry = options.registry;
     this.log = options.log;
-    this.limits = options.limits ?? DEFAULT_REQUEST_LIMITS;
-    this.lingerMs = (options.lingerSeconds ?? DEFAULT_LINGER_SECONDS) * 1000;
+    this.context = {
+      registry: options.registry,
+      log: options.log,
+      limits: options.limits ?? DEFAULT_REQUEST_LIMITS,
+      lingerMs: (options.lingerSeconds ?? DEFAULT_LINGER_SECONDS) * 1000,
+      released: (connection) => this.release(connection),
+    };
     this.server = net.createServer(
       // allowHalfOpen: a client that half-closes after its request still gets the reply.
       { pauseOnConnect: true, allowHalfOpen: true, noDelay: true },
@@ -161,10 +313,7 @@ export class BlockingServer {
     this.onClosed.push(onClosed);
     if (this.closing) return inHand;
     this.closing = true;
-    for (const client of this.waiting.drain()) {
-      client.state = "gone";
-      client.socket.destroy();
-    }
+    for (const connection of this.waiting.drain()) connection.drop();
     // The callback's error only says the server was not listening: closed either way.
     this.server.close(() => {
       this.closed = true;
@@ -174,23 +323,9 @@ export class BlockingServer {
   }
 
   private accept(socket: net.Socket): void {
-    const client: Client = { socket, peer: peerOf(socket), acceptedAt: performance.now(), state: "waiting", error: undefined };
-    // At once: an EventEmitter without an `error` listener throws, and a reset can come any time.
-    socket.on("error", (error) => {
-      client.error = error;
-    });
-    if (this.closing) {
-      socket.destroy();
-      return;
-    }
-    socket.setNoDelay(true);
-    socket.once("close", () => {
-      if (client.state === "waiting") {
-        client.state = "gone";
-        this.log.clientGone(client.peer, `closed while waiting its turn${errorDetail(client.error)}`);
-      }
-    });
-    this.waiting.push(client);
+    const connection = new Connection(socket, this.context);
+    if (this.closing) return connection.drop();
+    this.waiting.push(connection);
     this.serveNext();
   }
 
@@ -199,96 +334,13 @@ export class BlockingServer {
       const next = this.waiting.shift();
       if (next === undefined) return;
       if (next.state !== "waiting" || next.socket.destroyed) continue;
-      this.serve(next);
+      this.serving = next;
+      next.serve();
     }
   }
 
-  private release(client: Client): void {
-    if (this.serving === client) this.serving = null;
+  private release(connection: Connection): void {
+    if (this.serving === connection) this.serving = null;
     this.serveNext();
-  }
-
-  private serve(client: Client): void {
-    this.serving = client;
-    client.state = "serving";
-    const { socket, peer } = client;
-    const startedAt = performance.now();
-    const framer = new RequestFramer(this.limits.maxRequestBytes);
-    let quietTimer: NodeJS.Timeout | undefined;
-    const readTimer = setTimeout(() => {
-      const seconds = this.limits.readTimeoutSeconds;
-      const error = new RpcError("timeout", `no complete request within ${seconds} s; end a request with a newline`);
-      respond(answerError(error), "timeout", printableBytes(framer.receivedBytes(), 80));
-    }, this.limits.readTimeoutSeconds * 1000);
-    const stopTimers = (): void => {
-      clearTimeout(readTimer);
-      clearTimeout(quietTimer);
-    };
-
-    const respond = (answer: Answer, endedBy: string, command: string): void => {
-      if (client.state !== "serving") return;
-      stopTimers();
-      client.state = "replied";
-      if (answer.bug !== undefined) this.log.internalError(peer, command, answer.bug);
-      let released = false;
-      const delivered = (error?: Error | null): void => {
-        if (released) return;
-        released = true;
-        this.log.request({
-          peer,
-          command,
-          outcome: answer.outcome,
-          ...(answer.error ? { message: answer.error.message } : {}),
-          endedBy,
-          durationMs: performance.now() - startedAt,
-          waitMs: startedAt - client.acceptedAt,
-        });
-        const failure = error ?? client.error;
-        if (failure) this.log.clientGone(peer, `could not be sent its reply${errorDetail(failure)}`);
-        this.linger(socket);
-        this.release(client);
-      };
-      if (socket.destroyed) {
-        delivered(client.error ?? new Error("socket closed"));
-        return;
-      }
-      socket.once("close", () => delivered());
-      // The callback runs once the reply and our FIN are with the kernel, or on error.
-      socket.end(answer.reply, delivered);
-    };
-
-    const onFrame = (result: FrameResult): void => {
-      if (result.status === "complete") {
-        respond(answerRequest(this.registry, result.text), result.endedBy, printable(result.text, 80));
-      } else if (result.status === "rejected") {
-        respond(answerError(result.error), result.endedBy, printableBytes(framer.receivedBytes(), 80));
-      }
-    };
-
-    socket.on("data", (chunk: Buffer) => {
-      if (client.state !== "serving") return; // after the reply: read and drop (see lingerSeconds)
-      clearTimeout(quietTimer);
-      const result = framer.push(chunk);
-      if (result.status !== "incomplete") return onFrame(result);
-      quietTimer = setTimeout(() => onFrame(framer.quiet()), this.limits.quietSeconds * 1000);
-    });
-    socket.on("end", () => {
-      if (client.state === "serving") onFrame(framer.end());
-    });
-    socket.once("close", () => {
-      if (client.state !== "serving") return;
-      stopTimers();
-      client.state = "gone";
-      const got = framer.bytesReceived === 0 ? "" : ` after ${JSON.stringify(printableBytes(framer.receivedBytes(), 80))}`;
-      this.log.clientGone(peer, `went away before a complete request${got}${errorDetail(client.error)}`);
-      this.release(client);
-    });
-    socket.resume(); // accepted paused, and `readableFlowing` is false: `data` alone does not resume
-  }
-
-  private linger(socket: net.Socket): void {
-    if (socket.destroyed) return;
-    const timer = setTimeout(() => socket.destroy(), this.lingerMs);
-    socket.once("close", () => clearTimeout(timer));
   }
 }
