@@ -110,6 +110,7 @@ class Connection {
   private readTimer: NodeJS.Timeout | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
   private answer: Answer | undefined;
   private command = "";
   private endedBy = "";
@@ -192,11 +193,18 @@ class Connection {
     // without waiting for our FIN to complete: that would cost a turn of the event loop each.
     this.socket.write(answer.reply, (error) => this.delivered(error));
     this.socket.end();
+    if (this.state === "replying") {
+      // A client that does not read a reply too big for the kernel's buffers would hold the
+      // server forever: it gets the read timeout to take it, too.
+      const seconds = this.context.limits.readTimeoutSeconds;
+      this.sendTimer = setTimeout(() => this.socket.destroy(new Error(`reply not taken within ${seconds} s`)), seconds * 1000);
+    }
   }
 
   private delivered(error?: Error | null): void {
     if (this.state !== "replying") return;
     this.state = "done";
+    clearTimeout(this.sendTimer);
     const { log, lingerMs } = this.context;
     const answer = this.answer!;
     log.request({

@@ -83,6 +83,18 @@ describe("BlockingServer", () => {
     await waitUntil(() => events().some((e) => e["event"] === "client_gone"), "the client_gone line");
   });
 
+  it("gives up on a client that does not take a big reply within the read timeout, and serves the next", async () => {
+    const huge = "x".repeat(32 * 1024 * 1024); // more than the kernel's socket buffers hold
+    const { port, events } = await startServer([["huge", () => huge]], { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: 0.3 });
+    const stubborn = await connect(port);
+    stubborn.socket.pause(); // never reads
+    stubborn.write("test huge\n");
+    const next = await request(port, "system ping\n", { timeoutMs: 5_000 });
+    expect(next.text).toBe("pong\n");
+    expect(events().some((e) => e["event"] === "client_gone" && String(e["message"]).includes("reply not taken within 0.3 s"))).toBe(true);
+    stubborn.socket.destroy();
+  });
+
   it("stops accepting on close, lets the request in hand finish, and closes waiting clients without a reply", async () => {
     const { server, port } = await startServer([], { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: 5 });
     const inHand = await connect(port);
