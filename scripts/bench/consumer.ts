@@ -1,11 +1,15 @@
-// Consumer benchmark: `node --import tsx scripts/bench/consumer.ts [--seconds S] [--clients N] [--runs N]`.
+// Consumer benchmark:
+//   node --import tsx scripts/bench/consumer.ts [--json] [--seconds S] [--rounds N] [--clients N] [--runs N]
 // Starts a real consumer on a free port and measures
 //   1. the end-to-end reply time of `fibonacci_generator calculate 1000000` (connect → end of
 //      reply; median of a few runs; goal ≤ 100 ms);
 //   2. `system ping` replies per second under N client loops, each opening a fresh connection
 //      per request, against the same load on a minimal Node `net` server that answers `pong\n`
 //      and closes (goal: the consumer reaches ≥ 0.8 of it).
-// Prints a small table; stops everything it started. Exit 0 when it could measure, 1 otherwise.
+// The two servers are measured in alternating rounds (consumer, bare, consumer, bare …) and the
+// median round of each is reported, so that a change in the machine's load weighs on both alike.
+// Prints a small table, or with `--json` one JSON object (for a runner to gather); stops
+// everything it started. Exit 0 when it could measure, 1 otherwise.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import os from "node:os";
@@ -16,7 +20,9 @@ const root = join(import.meta.dirname, "..", "..");
 
 const { values } = parseArgs({
   options: {
+    json: { type: "boolean", default: false },
     seconds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     clients: { type: "string", default: "4" },
     runs: { type: "string", default: "7" },
   },
@@ -24,6 +30,7 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const runs = Number(values.runs);
+const rounds = Number(values.rounds);
 
 const children = new Set<ChildProcess>();
 
@@ -149,24 +156,34 @@ async function main(): Promise<void> {
 
   const fib = await fibonacciRuns(consumerPort);
 
-  // Rounds that alternate the two servers, so that a change in the machine's load during the
-  // run weighs on both alike.
   await pingLoad(consumerPort, 0.5); // warm-up
   await pingLoad(barePort, 0.5);
-  const rounds = 3;
-  let consumerRate = 0;
-  let bareRate = 0;
+  const consumerRounds: number[] = [];
+  const bareRounds: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    consumerRate += (await pingLoad(consumerPort, seconds / rounds)) / rounds;
-    bareRate += (await pingLoad(barePort, seconds / rounds)) / rounds;
+    consumerRounds.push(await pingLoad(consumerPort, seconds / rounds));
+    bareRounds.push(await pingLoad(barePort, seconds / rounds));
   }
   await Promise.all([stop(consumer), stop(bare)]);
 
   const fibMedian = median(fib);
+  const consumerRate = median(consumerRounds);
+  const bareRate = median(bareRounds);
   const ratio = consumerRate / bareRate;
-  const load = os.loadavg()[0]!.toFixed(2);
-  console.log(`consumer benchmark — node ${process.version}, ${os.cpus().length} CPUs, load average ${load}`);
-  console.log(`ping load: ${clients} client loops, a fresh connection per call, ${seconds} s per server in ${rounds} alternating rounds`);
+  const load = os.loadavg()[0]!;
+  if (values.json) {
+    const result = {
+      node: process.version,
+      cpus: os.cpus().length,
+      load_average: load,
+      fibonacci_1e6_ms: { median: fibMedian, min: Math.min(...fib), max: Math.max(...fib), runs, goal: 100, met: fibMedian <= 100 },
+      ping_per_s: { consumer: consumerRate, bare: bareRate, ratio, goal: 0.8, met: ratio >= 0.8, clients, seconds, rounds },
+    };
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`consumer benchmark — node ${process.version}, ${os.cpus().length} CPUs, load average ${load.toFixed(2)}`);
+  console.log(`ping load: ${clients} client loops, a fresh connection per call; ${seconds} s per server in ${rounds} alternating rounds, median round`);
   console.log(row("measure", "value", "goal", ""));
   console.log(row(`F(1000000) end to end, median of ${runs}`, `${fibMedian.toFixed(1)} ms`, "≤ 100 ms", fibMedian <= 100 ? "met" : "MISSED"));
   console.log(row("F(1000000) end to end, min / max", `${Math.min(...fib).toFixed(1)} / ${Math.max(...fib).toFixed(1)} ms`));
