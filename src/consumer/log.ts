@@ -61,8 +61,18 @@ function ms(value: number): number {
 }
 
 function defaultSinks(): LogSinks {
+  // A log reader that goes away (`... | head`) must not take the server down with it: say so
+  // once on stderr and keep serving without a log.
+  let stdoutOpen = true;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    if (stdoutOpen) process.stderr.write("log: stdout was closed (EPIPE); serving on without a log\n");
+    stdoutOpen = false;
+  });
   return {
-    out: (line) => process.stdout.write(line + "\n"),
+    out: (line) => {
+      if (stdoutOpen) process.stdout.write(line + "\n");
+    },
     err: (line) => process.stderr.write(line + "\n"),
     color: process.stdout.isTTY === true && !process.env["NO_COLOR"],
   };
