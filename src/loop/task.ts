@@ -18,7 +18,9 @@
  * children first, tears down the pending wait, then calls the generator's `return()` so its
  * `finally` blocks run. A parent that ends halts its unfinished children. A child's error goes to
  * whoever joined it (`yield* child`); if nobody did, it is thrown into the parent at its current
- * `yield*`; a root's error goes to `run`'s `onExit`. Errors never vanish.
+ * `yield*`; a root's error goes to `run`'s `onExit`. Errors never vanish: two that arrive in one
+ * turn are thrown in one per yield, and those that can no longer be thrown in (the task is ending)
+ * fail it, several together as an `AggregateError`.
  *
  * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
  * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
@@ -54,6 +56,8 @@ let nextId = 1;
 let current: Task<unknown> | undefined;
 /** Halts asked for from inside a generator that they would close; done once it has yielded. */
 const deferredHalts: Task<unknown>[] = [];
+/** How many halts are under way (nested: children first). Deferred halts wait until none is. */
+let haltsUnderWay = 0;
 
 /**
  * A running coroutine. It is itself an operation: `yield* task` waits for its value, or rethrows its
@@ -82,8 +86,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   /** Set once the task is ending (halting or finishing): from then on, children's errors are collected. */
   private closing = false;
   private cleanupErrors: unknown[] = [];
-  /** A child's error that arrived while this task was running; thrown at its next yield. */
-  private deferredError: { error: unknown } | undefined;
+  /** Children's errors not yet thrown into this task; each is thrown at one of its next yields. */
+  private readonly childErrors: unknown[] = [];
+  /** True when the pending resume is "throw the next child error" (its wait was undone for it). */
+  private interrupted = false;
   private outcome: Result<T> | undefined;
   private halted = false;
 
@@ -122,6 +128,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       return;
     }
     this.close();
+    runDeferredHalts();
   }
 
   /**
@@ -140,7 +147,8 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
   step(): void {
     if (this.state !== "ready") return; // halted while on the ready queue
-    let result = this.pending;
+    let result = this.interrupted ? failure(this.childErrors.shift()) : this.pending;
+    this.interrupted = false;
     this.pending = undefined;
     this.teardown = undefined;
     this.state = "running";
@@ -159,9 +167,8 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
           this.finish({ ok: true, value: next.value });
           return;
         }
-        if (this.deferredError !== undefined) {
-          result = failure(this.deferredError.error);
-          this.deferredError = undefined;
+        if (this.childErrors.length > 0) {
+          result = failure(this.childErrors.shift()); // a child failed while this task ran
           continue;
         }
         if (!isEffect(next.value)) {
@@ -170,8 +177,8 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
         }
         const resumedAtOnce = this.wait(next.value);
         if (!resumedAtOnce) return; // suspended until a callback resumes it
-        // `enter` resumed at once: keep going, unless this task has had its share.
-        if (syncResumes >= SYNC_RESUME_BUDGET) {
+        // `enter` resumed at once: keep going, unless this task has had its share or a halt waits.
+        if (syncResumes >= SYNC_RESUME_BUDGET || deferredHalts.length > 0) {
           schedule(this);
           return;
         }
@@ -223,21 +230,34 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     if (!this.entering) schedule(this);
   }
 
-  /** Throws a child's error into this task at its current `yield*`, tearing down what it waited on. */
+  /**
+   * Throws a child's error into this task at its current `yield*`, tearing down what it waited on
+   * (a result it had not received yet is undone too). Errors that arrive while it runs, or while
+   * another one is on its way in, are thrown at its next yields, one each: none is dropped.
+   */
   private interrupt(error: unknown): void {
     if (this.closing) {
       this.cleanupErrors.push(error);
-    } else if (this.state === "running") {
-      this.deferredError ??= { error };
-    } else {
-      // Waiting, or ready with a result it has not received: either way the wait is undone.
-      const wasReady = this.state === "ready";
-      this.waitToken++;
-      this.runTeardown();
-      this.pending = failure(error);
-      this.state = "ready";
-      if (!wasReady) schedule(this);
+      return;
     }
+    this.childErrors.push(error);
+    if (this.state === "running" || this.interrupted) return;
+    const wasReady = this.state === "ready";
+    this.waitToken++;
+    this.runTeardown();
+    this.pending = undefined;
+    this.interrupted = true;
+    this.state = "ready";
+    if (!wasReady) schedule(this);
+  }
+
+  /**
+   * A watcher was handed this task's error but its own task was halted before receiving it:
+   * the error goes where it would have gone with no watcher, so it does not vanish.
+   */
+  redeliver(error: unknown): void {
+    if (this.parent !== undefined && !this.parent.done) this.parent.interrupt(error);
+    else reportUncaught(error);
   }
 
   private isAncestorOf(task: Task<unknown>): boolean {
@@ -249,12 +269,19 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
 
   /** Halts the task now: children first, then the pending wait, then the generator's `finally` blocks. */
   private close(): void {
-    this.closing = true;
-    this.waitToken++; // whatever was on its way in is now stale
-    this.haltChildren();
-    this.runTeardown();
-    if (this.iterator !== undefined) this.returnGenerator(this.iterator);
-    const error = this.cleanupErrors[0];
+    haltsUnderWay++;
+    try {
+      this.closing = true;
+      this.waitToken++; // whatever was on its way in is now stale
+      // Children's errors that never got thrown in must not vanish with the halt.
+      this.cleanupErrors.push(...this.childErrors.splice(0));
+      this.haltChildren();
+      this.runTeardown();
+      if (this.iterator !== undefined) this.returnGenerator(this.iterator);
+    } finally {
+      haltsUnderWay--;
+    }
+    const error = combine(this.cleanupErrors);
     this.settle(error === undefined ? failure(new HaltedError(`${this.describe()} was halted`)) : failure(error), error === undefined);
   }
 
@@ -284,7 +311,6 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       this.cleanupErrors.push(error);
     } finally {
       current = outer;
-      runDeferredHalts();
     }
   }
 
@@ -296,8 +322,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private finish(outcome: Result<T>): void {
     this.closing = true;
     this.haltChildren();
-    const error = this.cleanupErrors[0];
-    this.settle(error === undefined || !outcome.ok ? outcome : failure(error), false);
+    // Errors that arrived too late to be thrown in fail the task (with its own error, if any, first).
+    const late = [...this.childErrors.splice(0), ...this.cleanupErrors];
+    const error = combine(outcome.ok ? late : [outcome.error, ...late]);
+    this.settle(error === undefined ? outcome : failure(error), false);
   }
 
   private settle(outcome: Result<T>, halted: boolean): void {
@@ -326,15 +354,30 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   }
 }
 
+/** Runs the halts that had to wait, once no generator is executing and no halt is under way. */
 function runDeferredHalts(): void {
-  while (current === undefined && deferredHalts.length > 0) deferredHalts.shift()!.halt();
+  while (current === undefined && haltsUnderWay === 0 && deferredHalts.length > 0) deferredHalts.shift()!.halt();
+}
+
+/** One error as itself, several as an `AggregateError`, none as `undefined`. */
+function combine(errors: unknown[]): unknown {
+  if (errors.length <= 1) return errors[0];
+  return new AggregateError(errors, `${errors.length} errors: ${errors.map(String).join("; ")}`);
 }
 
 function joinEffect<T>(task: Task<T>): Effect<T> {
   return {
     label: `join ${task.describe()}`,
     enter(resume) {
-      return task.watch((outcome, halted) => resume(halted ? failure(new HaltedError(`${task.describe()} was halted`)) : outcome));
+      let handedError: { error: unknown } | undefined;
+      const unwatch = task.watch((outcome, halted) => {
+        if (!halted && !outcome.ok) handedError = { error: outcome.error };
+        resume(halted ? failure(new HaltedError(`${task.describe()} was halted`)) : outcome);
+      });
+      return () => {
+        unwatch();
+        if (handedError) task.redeliver(handedError.error); // halted before it could receive it
+      };
     },
   };
 }

@@ -26,14 +26,20 @@ export function* timebox<T>(seconds: number, op: Operation<T>): Operation<Timebo
         child.halt();
         resume(success({ timedOut: true }));
       }, ms);
+      let handedError: { error: unknown } | undefined;
       const unwatch = child.watch((outcome: Result<T>, halted: boolean) => {
         clearTimeout(timer);
         if (halted) resume(failure(new HaltedError(`${child.describe()} was halted`)));
-        else resume(outcome.ok ? success({ timedOut: false, value: outcome.value }) : outcome);
+        else if (outcome.ok) resume(success({ timedOut: false, value: outcome.value }));
+        else {
+          handedError = { error: outcome.error };
+          resume(outcome);
+        }
       });
       return () => {
         clearTimeout(timer);
         unwatch();
+        if (handedError) child.redeliver(handedError.error); // halted before it could receive it
       };
     },
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { action, HaltedError, MisuseError, perform, run, sleep, spawn, success, type Operation } from "../../src/loop/index.js";
+import { action, HaltedError, MisuseError, perform, run, sleep, spawn, success, type Operation, type Result, type Task } from "../../src/loop/index.js";
 import { runLoop, runValue } from "./run-loop.js";
 
 describe("run", () => {
@@ -321,5 +321,121 @@ describe("the drain loop", () => {
       return timerFiredAt !== undefined && i > 0;
     });
     expect(firedBefore).toBe(true);
+  });
+});
+
+describe("halts and errors that meet in one turn (found by the property test)", () => {
+  /** A generator that fails at its first step, in the same turn as a sibling that does too. */
+  // eslint-disable-next-line require-yield -- failing before any yield is the point
+  function* failAtOnce(message: string): Operation<void> {
+    throw new Error(message);
+  }
+
+  function exit<T>(body: () => Operation<T>, setup?: (task: Task<T>) => void): Promise<Result<T>> {
+    return new Promise((resolve) => {
+      const task = run(body, resolve);
+      setup?.(task);
+    });
+  }
+
+  it("ends a parent halted from its child's finally only after the child", async () => {
+    const log: string[] = [];
+    let child!: Task<void>;
+    let root!: Task<void>;
+    await exit<void>(
+      function* () {
+        child = yield* spawn(function* () {
+          try {
+            yield* sleep(10);
+          } finally {
+            root.halt(); // cleanup that stops the whole program
+          }
+        });
+        setTimeout(() => child.halt(), 1); // halted from a callback, as a timeout does
+        try {
+          yield* sleep(10);
+        } finally {
+          log.push(`root finally: child done = ${child.done}`);
+        }
+      },
+      (task) => (root = task),
+    );
+    expect(log).toEqual(["root finally: child done = true"]);
+  });
+
+  it("halts a task that halts itself and then its parent in one step, child first", async () => {
+    const log: string[] = [];
+    let child!: Task<void>;
+    let root!: Task<void>;
+    await exit<void>(
+      function* () {
+        child = yield* spawn(function* () {
+          child.halt();
+          root.halt();
+          yield* spawn(() => sleep(10)); // resumes at once, but the halt takes effect here
+          log.push("never");
+        });
+        try {
+          yield* sleep(10);
+        } finally {
+          log.push(`root finally: child done = ${child.done}`);
+        }
+      },
+      (task) => (root = task),
+    );
+    expect(log).toEqual(["root finally: child done = true"]);
+  });
+
+  it("throws both errors when two children fail in the same turn, one per yield", async () => {
+    const caught: string[] = [];
+    const outcome = await exit(function* () {
+      yield* spawn(() => failAtOnce("first"));
+      yield* spawn(() => failAtOnce("second"));
+      for (let i = 0; i < 2; i++) {
+        try {
+          yield* sleep(0.01);
+        } catch (error) {
+          caught.push((error as Error).message);
+        }
+      }
+      return "done";
+    });
+    expect(caught).toEqual(["first", "second"]);
+    expect(outcome).toEqual({ ok: true, value: "done" });
+  });
+
+  it("fails a parent halted while a child's error was on its way in, with that error", async () => {
+    let root!: Task<void>;
+    const outcome = await exit<void>(
+      function* () {
+        yield* spawn(() => failAtOnce("boom"));
+        yield* spawn(function* () {
+          root.halt();
+          yield* sleep(0);
+        });
+        yield* sleep(0.01);
+      },
+      (task) => (root = task),
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { message: "boom" } });
+  });
+
+  it("passes a child's error on when the task joining it is halted before it receives it", async () => {
+    const outcome = await exit(function* () {
+      const failing = yield* spawn(function* () {
+        yield* sleep(0.001);
+        throw new Error("boom");
+      });
+      const joiner = yield* spawn(function* () {
+        yield* failing;
+      });
+      yield* spawn(function* () {
+        yield* sleep(0.001);
+        joiner.halt();
+      });
+      yield* sleep(0.01);
+      return "done";
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { message: "boom" } });
   });
 });
