@@ -1,8 +1,8 @@
 /**
  * The simulated clients: `clientPayload` puts an `RpcTask` into the task queue at the pace a
- * load profile sets, until it has made `tasks` of them (or forever). One seeded faker draws
- * everything — the kind of task, Fibonacci's N, the sentences, the gaps — so a seed gives the
- * same task stream every time.
+ * load profile sets (profiles.ts), until it has made `tasks` of them (or forever). One seeded
+ * faker draws the tasks — the kind, Fibonacci's N, the sentences — so a seed gives the same task
+ * stream every time, whatever the profile (the profiles draw their gaps from their own stream).
  */
 import { base, en, Faker } from "@faker-js/faker";
 import { sleep, type Operation, type Queue } from "../loop/index.js";
@@ -21,9 +21,12 @@ export interface PayloadOptions {
   readonly tasks: number | undefined;
   /** When to stop making tasks (a `performance.now()` time); `undefined` for no limit. */
   readonly stopAt?: number | undefined;
-  /** Seconds to wait before the next task, given the task's index; the constant gap by default. */
+  /** Seconds to wait before the next task, given the task's index (profiles.ts); the constant gap by default. */
   readonly gap?: (index: number) => number;
 }
+
+/** How far behind its schedule the payload may fall and still catch up. */
+const MAX_CATCH_UP_MS = 250;
 
 /** What the payload tells the rest of the producer. */
 export interface PayloadEvents {
@@ -69,6 +72,10 @@ export function* clientPayload(queue: Queue<RpcTask>, options: PayloadOptions, e
   const { tasks, stopAt } = options;
   const timeLeft = (): number => (stopAt === undefined ? Infinity : (stopAt - performance.now()) / 1000);
   let blockedSince: number | undefined; // set while the queue stays full
+  // Each task is due at a time (the sum of the gaps before it), and the payload sleeps until then
+  // rather than for the gap: a timer fires a millisecond or so late, and at small gaps those
+  // late starts would add up to a rate well below the profile's.
+  let due = performance.now();
   for (let index = 0; (tasks === undefined || index < tasks) && timeLeft() > 0; index++) {
     const task = source.next();
     if (queue.waitingGetters > 0 || queue.size < queue.limit) {
@@ -93,7 +100,12 @@ export function* clientPayload(queue: Queue<RpcTask>, options: PayloadOptions, e
       }
     }
     if (tasks !== undefined && index + 1 >= tasks) break;
-    const wait = Math.min(gap(index), timeLeft());
+    const now = performance.now();
+    // Behind by more than a moment (the queue was full, or the process stalled): start the
+    // schedule afresh from now instead of making up for lost time with a burst.
+    if (now - due > MAX_CATCH_UP_MS) due = now;
+    due += gap(index) * 1000;
+    const wait = Math.min((due - now) / 1000, timeLeft());
     if (wait > 0) yield* sleep(wait);
   }
 }
