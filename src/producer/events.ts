@@ -98,6 +98,8 @@ export type ProducerEvent =
       readonly completed_per_s: number;
       readonly per_target: Readonly<Record<string, TargetStats>>;
     }
-  | ({ readonly event: "summary" } & Summary);
+  | ({ readonly event: "summary" } & Summary)
+  /** The HTML report was written (`--report`); `path` is absolute. */
+  | { readonly event: "report"; readonly path: string };
 
 export type EventName = ProducerEvent["event"];

@@ -4,7 +4,8 @@
  * terminal and NO_COLOR is unset.
  */
 import pc from "picocolors";
-import type { ProducerEvent, Summary, TargetStats } from "./events.js";
+import type { ProducerEvent, Summary } from "./events.js";
+import { StatsLine } from "./stats-line.js";
 import { summaryTable } from "./summary-table.js";
 
 export type LogFormat = "text" | "json";
@@ -28,20 +29,38 @@ export class JsonLogger implements Logger {
   }
 }
 
+/** Options of the text log. */
+export interface TextOptions {
+  /** Colour (default: only when stdout is a terminal and NO_COLOR is unset). */
+  readonly colour?: boolean;
+  /** Leave out the per-task lines (queued, sent, done); failures and everything else stay. */
+  readonly quiet?: boolean;
+}
+
+/** The per-task events that `quiet` leaves out of the text log. */
+const TASK_LINES: ReadonlySet<ProducerEvent["event"]> = new Set(["task_queued", "task_sent", "task_done"]);
+
 /** Text for a person: `12:00:01.250 done    #12 ← 127.0.0.1:9000 in 3.1 ms: 55`. */
 export class TextLogger implements Logger {
   private readonly c: ReturnType<typeof pc.createColors>;
+  private readonly stats: StatsLine;
+  private readonly quiet: boolean;
 
   constructor(
     private readonly write: Write = writeStdout,
-    colour = colourWanted(),
+    options: TextOptions = {},
   ) {
-    this.c = pc.createColors(colour);
+    this.c = pc.createColors(options.colour ?? colourWanted());
+    this.stats = new StatsLine(this.c);
+    this.quiet = options.quiet ?? false;
   }
 
   log(event: ProducerEvent): void {
-    const time = this.c.dim(new Date().toISOString().slice(11, 23));
-    for (const line of this.format(event).split("\n")) this.write(`${time} ${line}\n`);
+    if (this.quiet && TASK_LINES.has(event.event)) return;
+    const time = new Date().toISOString().slice(11, 23);
+    // Lines after the first belong to the same moment: indented under it, so the block reads as one.
+    const lines = this.format(event).split("\n");
+    this.write(lines.map((line, i) => `${i === 0 ? this.c.dim(time) : " ".repeat(time.length)} ${line}\n`).join(""));
   }
 
   private format(e: ProducerEvent): string {
@@ -76,23 +95,12 @@ export class TextLogger implements Logger {
           ? `${tag(c.red, "stop")} ${e.signal} again: exiting now; ${e.in_flight} in flight and ${e.queued} queued fail with "shutdown"`
           : `${tag(c.yellow, "stop")} ${e.signal}: no new tasks; ${e.in_flight} in flight finish, ${e.queued} queued fail with "shutdown" (again to exit at once)`;
       case "stats":
-        return this.formatStats(e);
+        return this.stats.format(e).join("\n");
       case "summary":
         return this.formatSummary(e);
+      case "report":
+        return `${tag(c.bold, "report")} ${c.underline(e.path)}`;
     }
-  }
-
-  private formatStats(e: Extract<ProducerEvent, { event: "stats" }>): string {
-    const { c } = this;
-    const targets = Object.entries(e.per_target).map(([name, t]) => `${name} ${this.targetStats(t)}`);
-    return `${tag(c.bold, "stats")} ${e.produced_per_s.toFixed(1)}/s in, ${e.completed_per_s.toFixed(1)}/s out, queue ${e.queue_depth}, in flight ${e.in_flight} | ${targets.join(" | ")}`;
-  }
-
-  private targetStats(t: TargetStats): string {
-    const { c } = this;
-    const state = t.up ? c.green("up") : c.red("DOWN");
-    const latency = t.p50 === null ? "-" : `p50 ${t.p50.toFixed(1)} p95 ${(t.p95 ?? 0).toFixed(1)} ms`;
-    return `${state} busy ${Math.round(t.busy_share * 100)}% done ${t.completed} ${latency}`;
   }
 
   private formatSummary(s: Summary): string {
@@ -106,8 +114,9 @@ export class TextLogger implements Logger {
   }
 }
 
-export function createLogger(format: LogFormat, write?: Write): Logger {
-  return format === "json" ? new JsonLogger(write) : new TextLogger(write);
+/** The logger for `--log-format`; `text` options do not apply to JSON, which always carries every event. */
+export function createLogger(format: LogFormat, write?: Write, text: TextOptions = {}): Logger {
+  return format === "json" ? new JsonLogger(write) : new TextLogger(write, text);
 }
 
 function colourWanted(): boolean {
