@@ -1,4 +1,4 @@
-import { DONE, perform, type Operation } from "./effect.js";
+import { DONE, InlineEffect, type Operation, type Resume, type Teardown } from "./effect.js";
 import { checkSeconds } from "./errors.js";
 
 /**
@@ -8,12 +8,24 @@ import { checkSeconds } from "./errors.js";
  * yield* sleep(0.5);
  */
 export function sleep(seconds: number): Operation<void> {
-  const ms = checkSeconds(seconds, "sleep");
-  return perform<void>({
-    label: `sleep(${seconds})`,
-    enter(resume) {
-      const timer = setTimeout(resume, ms, DONE);
-      return () => clearTimeout(timer);
-    },
-  });
+  return new Sleep(seconds, checkSeconds(seconds, "sleep"));
+}
+
+/** A class rather than `perform({ … })`: 100,000 sleeping tasks should cost little memory. */
+class Sleep extends InlineEffect<void> {
+  constructor(
+    private readonly seconds: number,
+    private readonly ms: number,
+  ) {
+    super();
+  }
+
+  get label(): string {
+    return `sleep(${this.seconds})`;
+  }
+
+  enter(resume: Resume<void>): Teardown {
+    const timer = setTimeout(resume, this.ms, DONE);
+    return () => clearTimeout(timer);
+  }
 }

@@ -1,4 +1,4 @@
-import { perform, success, type Operation } from "./effect.js";
+import { InlineEffect, success, type Operation, type Resume, type Teardown } from "./effect.js";
 import { currentTask, Task } from "./task.js";
 
 /**
@@ -12,14 +12,21 @@ import { currentTask, Task } from "./task.js";
  * worker.halt();
  */
 export function spawn<T>(body: () => Operation<T>): Operation<Task<T>> {
-  return perform({
-    label: "spawn",
-    enter(resume) {
-      // `enter` runs inside the parent's step, so the current task is the parent.
-      resume(success(new Task(body, currentTask())));
-      return noop;
-    },
-  });
+  return new Spawn(body);
+}
+
+class Spawn<T> extends InlineEffect<Task<T>> {
+  readonly label = "spawn";
+
+  constructor(private readonly body: () => Operation<T>) {
+    super();
+  }
+
+  enter(resume: Resume<Task<T>>): Teardown {
+    // `enter` runs inside the parent's step, so the current task is the parent.
+    resume(success(new Task(this.body, currentTask())));
+    return noop;
+  }
 }
 
 function noop(): void {}

@@ -70,13 +70,15 @@ let haltsUnderWay = 0;
  */
 export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   readonly id = nextId++;
-  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or its state. */
-  label = "created";
 
   private state: State = "ready";
   private iterator: Iterator<Effect<unknown>, T, unknown> | undefined;
-  private readonly children = new Set<Task<unknown>>();
-  private readonly watchers = new Set<Watcher<T>>();
+  /** The effect it waits on (or last waited on); its label is read only when someone asks. */
+  private waitingOn: Effect<unknown> | undefined;
+  // Made when first needed: most tasks have no children and at most one watcher, and a Set
+  // costs more memory than the rest of a task (100,000 sleeping tasks must stay small).
+  private children: Set<Task<unknown>> | undefined;
+  private watchers: Set<Watcher<T>> | undefined;
   private waitToken = 0;
   private teardown: Teardown | undefined;
   /** What the next step sends in. */
@@ -98,7 +100,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     private readonly parent: Task<unknown> | undefined,
     private readonly onExit?: (outcome: Result<T>) => void,
   ) {
-    parent?.children.add(this as Task<unknown>);
+    if (parent !== undefined) (parent.children ??= new Set()).add(this as Task<unknown>);
     if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
     schedule(this);
   }
@@ -106,6 +108,13 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   /** True once the task has finished, failed or been halted. */
   get done(): boolean {
     return this.state === "done";
+  }
+
+  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or how it ended. */
+  get label(): string {
+    if (this.state === "done") return this.halted ? "halted" : this.outcome?.ok ? "returned" : "failed";
+    if (this.state === "running") return "running";
+    return this.waitingOn?.label ?? "created";
   }
 
   describe(): string {
@@ -140,8 +149,9 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       watcher(this.outcome, this.halted);
       return noop;
     }
-    this.watchers.add(watcher);
-    return () => this.watchers.delete(watcher);
+    const watchers = (this.watchers ??= new Set());
+    watchers.add(watcher);
+    return () => watchers.delete(watcher);
   }
 
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
@@ -152,7 +162,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.pending = undefined;
     this.teardown = undefined;
     this.state = "running";
-    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.label}`);
+    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.waitingOn?.label ?? "a wait"}`);
     current = this as Task<unknown>;
     try {
       for (let syncResumes = 0; ; syncResumes++) {
@@ -204,7 +214,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
 
   /** Enters the effect; returns true if it resumed the task at once. */
   private wait(effect: Effect<unknown>): boolean {
-    this.label = effect.label;
+    this.waitingOn = effect;
     this.state = "waiting";
     const token = ++this.waitToken;
     this.entering = true;
@@ -315,6 +325,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   }
 
   private haltChildren(): void {
+    if (this.children === undefined) return;
     for (const child of [...this.children].reverse()) child.halt();
   }
 
@@ -332,13 +343,13 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.state = "done";
     this.outcome = outcome;
     this.halted = halted;
-    this.label = halted ? "halted" : outcome.ok ? "returned" : "failed";
     this.iterator = undefined;
-    this.parent?.children.delete(this as Task<unknown>);
+    this.waitingOn = undefined;
+    this.parent?.children?.delete(this as Task<unknown>);
     if (tracing) trace(`${this.describe()} ${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
 
-    const watchers = [...this.watchers];
-    this.watchers.clear();
+    const watchers = this.watchers === undefined ? [] : [...this.watchers];
+    this.watchers = undefined;
     for (const watcher of watchers) watcher(outcome, halted);
 
     if (this.onExit !== undefined) {
