@@ -1,12 +1,16 @@
 /**
  * The producer's entry point: parse the command line, start the run on the loop, map signals
- * to a graceful then a forced stop, print the summary, exit 0 / 1 / 2 (PROTOCOL §4).
+ * to a graceful then a forced stop, print the summary (and write the HTML report), exit 0 / 1 / 2
+ * (PROTOCOL §4).
  */
 import { run } from "../loop/index.js";
 import type { Summary } from "./events.js";
 import { createLogger } from "./log.js";
 import { describeOptions, parseCli, USAGE, UsageError, type ParsedCli } from "./options.js";
 import { Producer } from "./producer.js";
+import { gapFunction } from "./profiles.js";
+import { writeReport } from "./report.js";
+import { ReportRecorder } from "./report-data.js";
 
 function parseOrExit(argv: readonly string[]): ParsedCli {
   try {
@@ -27,13 +31,29 @@ if (cli.help) {
     if (error.code !== "EPIPE") throw error;
     process.exit(1);
   });
-  const log = createLogger(cli.logFormat);
-  log.log({ event: "started", targets: cli.targets.map((target) => target.name), options: describeOptions(cli) });
-  const producer = new Producer(cli, log);
+  const targets = cli.targets.map((target) => target.name);
+  const options = describeOptions(cli);
+  const output = createLogger(cli.logFormat, undefined, { quiet: cli.quiet });
+  // With --report, every event goes through the recorder on its way to the log.
+  const recorder = cli.report === undefined ? undefined : new ReportRecorder(output, { targets, options, profile: cli.profile, interval: cli.interval });
+  const log = recorder ?? output;
+  log.log({ event: "started", targets, options });
+  const producer = new Producer({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed), queueObserver: recorder }, log);
 
+  // Every way out that prints a summary comes through here: the run's end, and a second signal.
   const finish = (summary: Summary): never => {
     log.log({ event: "summary", ...summary });
-    process.exit(summary.failed === 0 && summary.lost === 0 ? 0 : 1);
+    let code = summary.failed === 0 && summary.lost === 0 ? 0 : 1;
+    if (recorder !== undefined && cli.report !== undefined) {
+      try {
+        writeReport(cli.report, recorder.data(summary, producer.queueDepth, producer.inFlight));
+        log.log({ event: "report", path: cli.report });
+      } catch (error) {
+        process.stderr.write(`run_rpc_producer.sh: could not write the report ${cli.report}: ${(error as Error).message}\n`);
+        code = 1;
+      }
+    }
+    process.exit(code);
   };
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

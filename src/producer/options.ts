@@ -3,9 +3,12 @@
  * Parsing is `node:util` `parseArgs`; every value is checked here, so a bad one is one clear line
  * on stderr and exit code 2 before anything starts.
  */
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { LogFormat } from "./log.js";
 import type { ProducerOptions } from "./producer.js";
+import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile, type ProfileName } from "./profiles.js";
 import { parseTargets, TargetError } from "./targets.js";
 
 export class UsageError extends Error {
@@ -14,19 +17,29 @@ export class UsageError extends Error {
 
 export interface Cli extends ProducerOptions {
   readonly logFormat: LogFormat;
+  /** When the payload makes its tasks (see profiles.ts). */
+  readonly profile: LoadProfile;
+  /** Text mode: leave out the per-task lines. */
+  readonly quiet: boolean;
+  /** Where to write the HTML report (an absolute path), or `undefined` for none. */
+  readonly report: string | undefined;
 }
 
 export type ParsedCli = { readonly help: true } | ({ readonly help: false } & Cli);
 
 interface OptionSpec {
   readonly name: string;
-  readonly value: string;
+  /** What the value looks like in --help; `null` for a flag that takes none. */
+  readonly value: string | null;
   readonly default: string | undefined;
   readonly help: string;
 }
 
 const OPTIONS: readonly OptionSpec[] = [
-  { name: "interval", value: "SECONDS", default: "0.5", help: "time between two tasks the payload makes" },
+  { name: "interval", value: "SECONDS", default: "0.5", help: "mean time between two tasks the payload makes" },
+  { name: "profile", value: "NAME", default: "constant", help: `how tasks are spread over time: ${PROFILE_NAMES.join(", ")}; see "Load profiles" below` },
+  { name: "burst-size", value: "N", default: "10", help: "tasks per burst of --profile burst" },
+  { name: "period", value: "SECONDS", default: "20", help: "length of one swing of --profile sine" },
   { name: "fib-share", value: "P", default: "0.5", help: "probability (0..1) that a task is fibonacci_generator calculate N; else neural_analyzer polarity" },
   { name: "fib-min", value: "N", default: "100", help: "smallest N for fibonacci tasks" },
   { name: "fib-max", value: "N", default: "10000", help: "largest N for fibonacci tasks (N is uniform in fib-min..fib-max)" },
@@ -39,27 +52,33 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: "queue-timeout", value: "SECONDS", default: "30", help: "while no consumer is up, a queued task fails with no_consumer after this long" },
   { name: "stats-every", value: "SECONDS", default: "2", help: "seconds between live stats lines; 0 turns them off" },
   { name: "log-format", value: "text|json", default: "text", help: "text for a person, or one JSON object per line" },
+  { name: "quiet", value: null, default: undefined, help: "text mode: no line per task; failures, targets going down or up, stats and the summary stay" },
+  { name: "report", value: "FILE.html", default: undefined, help: "at the end, write a self-contained HTML report: load, queue depth, latency over time, summary" },
 ];
 
 export const USAGE = `Usage: run_rpc_producer.sh [options] TARGET ...
 
-Puts RPC tasks into a queue at a steady pace and sends them to the consumers, one worker per
-consumer, each taking the next task when its consumer is free. TARGET is PORT (meaning
-127.0.0.1:PORT) or HOST:PORT.
+Puts RPC tasks into a queue at the pace of a load profile and sends them to the consumers, one
+worker per consumer, each taking the next task when its consumer is free. TARGET is PORT
+(meaning 127.0.0.1:PORT) or HOST:PORT.
 
 Without --tasks or --duration it runs until SIGINT/SIGTERM: then it stops making tasks, lets the
 calls in flight finish, fails the queued tasks with "shutdown" and prints the summary. A second
 signal exits at once (still printing the summary).
 
 Options:
-${OPTIONS.map((o) => `  --${`${o.name} ${o.value}`.padEnd(24)} ${o.help}${o.default === undefined ? "" : ` (default ${o.default})`}`).join("\n")}
+${OPTIONS.map((o) => `  --${`${o.name} ${o.value ?? ""}`.padEnd(24)} ${o.help}${o.default === undefined ? "" : ` (default ${o.default})`}`).join("\n")}
   --help                     show this help
+
+Load profiles (--profile), each with --interval as the mean gap between tasks:
+${PROFILE_NAMES.map((name) => `  ${name.padEnd(10)} ${PROFILE_HELP[name]}`).join("\n")}
 
 Exit codes: 0 every task succeeded, 1 some task failed, 2 bad usage.
 
 Examples:
   run_rpc_producer.sh 9000 9001
   run_rpc_producer.sh --tasks 50 --log-format json 9000 127.0.0.1:9001
+  run_rpc_producer.sh --duration 30 --profile sine --period 30 --interval 0.05 --report run.html 9000 9001
 `;
 
 /** Parses the producer's arguments. @throws UsageError with a message that says what is wrong. */
@@ -72,7 +91,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
       strict: true,
       options: {
         help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(OPTIONS.map((o) => [o.name, { type: "string" as const }])),
+        ...Object.fromEntries(OPTIONS.map((o) => [o.name, { type: o.value === null ? ("boolean" as const) : ("string" as const) }])),
       },
     });
   } catch (error) {
@@ -101,6 +120,28 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   const logFormat = text("log-format");
   if (logFormat !== "text" && logFormat !== "json") throw new UsageError(`--log-format ${String(logFormat)}: expected text or json`);
 
+  const profileName = text("profile");
+  if (!PROFILE_NAMES.includes(profileName as ProfileName)) {
+    throw new UsageError(`--profile ${String(profileName)}: expected one of ${PROFILE_NAMES.join(", ")}`);
+  }
+  const interval = number("interval", (n) => n >= 0, "seconds >= 0");
+  const tasks = optional("tasks", (n) => isCount(n) && n > 0, "an integer >= 1");
+  const duration = optional("duration", positive, "seconds > 0");
+  let profile;
+  try {
+    profile = loadProfile(profileName as ProfileName, {
+      burstSize: number("burst-size", (n) => isCount(n) && n > 0, "an integer >= 1"),
+      period: number("period", positive, "seconds > 0"),
+      interval,
+      duration,
+      tasks,
+    });
+  } catch (error) {
+    if (error instanceof ProfileError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+  const report = text("report");
+
   let targets;
   try {
     targets = parseTargets(parsed.positionals);
@@ -112,20 +153,41 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   return {
     help: false,
     targets,
-    interval: number("interval", (n) => n >= 0, "seconds >= 0"),
+    interval,
     fibShare: number("fib-share", (n) => n >= 0 && n <= 1, "a probability from 0 to 1"),
     fibMin,
     fibMax,
     seed: number("seed", Number.isInteger, "an integer"),
-    tasks: optional("tasks", (n) => isCount(n) && n > 0, "an integer >= 1"),
-    duration: optional("duration", positive, "seconds > 0"),
+    tasks,
+    duration,
     timeout: number("timeout", positive, "seconds > 0"),
     retries: number("retries", isCount, "an integer >= 0"),
     queueLimit: number("queue-limit", (n) => isCount(n) && n > 0, "an integer >= 1"),
     queueTimeout: number("queue-timeout", positive, "seconds > 0"),
     statsEvery: number("stats-every", (n) => n >= 0, "seconds >= 0 (0 turns stats off)"),
     logFormat,
+    profile,
+    quiet: values.quiet === true,
+    report: report === undefined ? undefined : writableReportPath(report),
   };
+}
+
+/** The report's absolute path, checked now so a typo fails before the run rather than after it. */
+function writableReportPath(path: string): string {
+  if (path.trim() === "") throw new UsageError("--report: expected a file name, such as run.html");
+  const absolute = resolve(path);
+  const directory = dirname(absolute);
+  try {
+    if (!statSync(directory).isDirectory()) throw new UsageError(`--report ${path}: ${directory} is not a directory`);
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not writable" : String(code);
+    throw new UsageError(`--report ${path}: the directory ${directory} ${why}`, { cause: error });
+  }
+  if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--report ${path}: that is a directory; name a file`);
+  return absolute;
 }
 
 /** The options as the `started` event shows them. */
@@ -143,5 +205,10 @@ export function describeOptions(cli: Cli): Record<string, string | number | null
     queue_limit: cli.queueLimit,
     queue_timeout: cli.queueTimeout,
     stats_every: cli.statsEvery,
+    profile: cli.profile.kind,
+    burst_size: cli.profile.kind === "burst" ? cli.profile.burstSize : null,
+    period: cli.profile.kind === "sine" ? cli.profile.period : null,
+    ramp_s: cli.profile.kind === "ramp" ? cli.profile.length : null,
+    report: cli.report ?? null,
   };
 }

@@ -33,6 +33,15 @@ export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
   /** Seconds between two `stats` events; 0 for none. */
   readonly statsEvery: number;
   readonly gap?: PayloadOptions["gap"];
+  /** Told the queue depth and the calls in flight every `every` seconds (the HTML report's samples). */
+  readonly queueObserver?: QueueObserver;
+}
+
+/** Watches the queue on a fixed interval. */
+export interface QueueObserver {
+  /** Seconds between two samples. */
+  readonly every: number;
+  sample(queueDepth: number, inFlight: number): void;
 }
 
 type Control = { readonly kind: "payload_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
@@ -69,6 +78,8 @@ export class Producer {
     for (const worker of this.workers) yield* spawn(() => worker.handleTasks());
     yield* spawn(() => this.expireWhenNoConsumer());
     if (this.options.statsEvery > 0) yield* spawn(() => this.reportStats());
+    const observer = this.options.queueObserver;
+    if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
 
     const payload = yield* spawn(() => clientPayload(this.queue, this.payloadOptions(), this.payloadEvents()));
     payload.watch(() => this.control.offer({ kind: "payload_done" }));
@@ -88,6 +99,16 @@ export class Producer {
       }
     }
     return this.summary();
+  }
+
+  /** Tasks waiting in the queue now. */
+  get queueDepth(): number {
+    return this.queue.size;
+  }
+
+  /** Calls in flight now. */
+  get inFlight(): number {
+    return this.ledger.inFlight;
   }
 
   /** The first SIGINT/SIGTERM: stop producing, drain what is in flight. Safe to call from a signal handler. */
@@ -140,6 +161,13 @@ export class Producer {
       const since = (allDownSince ??= now);
       const expired = this.queue.removeWhere((task) => now - Math.max(this.ledger.queuedAt(task), since) >= limitMs);
       for (const task of expired) this.ledger.expire(task, "no_consumer");
+    }
+  }
+
+  private *sampleQueue(observer: QueueObserver): Operation<void> {
+    for (;;) {
+      observer.sample(this.queue.size, this.ledger.inFlight);
+      yield* sleep(observer.every);
     }
   }
 

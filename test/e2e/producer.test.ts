@@ -73,6 +73,16 @@ describe("producer and two consumers", () => {
     expect(await commands("42")).toEqual(first);
     expect(await commands("43")).not.toEqual(first);
   });
+
+  it("gives the same task stream for a seed whatever the load profile", async () => {
+    const consumer = await startConsumer();
+    const commands = async (profile: string) => {
+      const producer = startProducer(["--tasks", "8", "--interval", "0.002", "--profile", profile, "--seed", "42", "--stats-every", "0", String(consumer.port)]);
+      expect((await producer.exited(20_000)).code).toBe(0);
+      return producer.eventsNamed("task_queued").map((e) => e.command);
+    };
+    expect(await commands("poisson")).toEqual(await commands("constant"));
+  });
 });
 
 describe("producer usage", () => {
@@ -84,6 +94,10 @@ describe("producer usage", () => {
     [["--fib-min", "10", "--fib-max", "5", "9000"], /larger than --fib-max/],
     [["--bogus", "9000"], /unknown option/i],
     [["--log-format", "xml", "9000"], /text or json/],
+    [["--profile", "zigzag", "9000"], /--profile zigzag: expected one of constant, poisson, burst, sine, ramp/],
+    [["--profile", "ramp", "9000"], /ramp needs --duration or --tasks/],
+    [["--burst-size", "0", "9000"], /--burst-size 0/],
+    [["--report", "/nonexistent-dir/run.html", "9000"], /does not exist/],
   ])("refuses %j with one clear line on stderr and exit code 2", async (args, message) => {
     const [command, argv] = tsCommand("src/producer/main.ts", args);
     const result = await runToExit(command, argv);
@@ -97,8 +111,10 @@ describe("producer usage", () => {
     const [command, argv] = tsCommand("src/producer/main.ts", ["--help"]);
     const result = await runToExit(command, argv);
     expect(result.code).toBe(0);
-    for (const option of ["--interval", "--fib-share", "--fib-min", "--fib-max", "--seed", "--tasks", "--duration", "--timeout", "--retries", "--queue-limit", "--queue-timeout", "--stats-every", "--log-format", "--help"]) {
+    for (const option of ["--interval", "--fib-share", "--fib-min", "--fib-max", "--seed", "--tasks", "--duration", "--timeout", "--retries", "--queue-limit", "--queue-timeout", "--stats-every", "--log-format", "--profile", "--burst-size", "--period", "--quiet", "--report", "--help"]) {
       expect(result.stdout).toContain(option);
     }
+    // Each load profile explained in one line of its own.
+    for (const profile of ["constant", "poisson", "burst", "sine", "ramp"]) expect(result.stdout).toMatch(new RegExp(`^  ${profile} +\\S.*$`, "m"));
   });
 });
