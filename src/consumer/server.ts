@@ -19,20 +19,12 @@ import { answerError, answerRequest, type Answer } from "./answer.js";
 import type { ConsumerLog } from "./log.js";
 import type { Registry } from "./registry.js";
 
-/** How long to keep reading (and dropping) a client's bytes after its reply before closing. */
-export const DEFAULT_LINGER_SECONDS = 1;
-
 /** What a {@link BlockingServer} needs. */
 export interface BlockingServerOptions {
   readonly registry: Registry;
   readonly log: ConsumerLog;
+  /** The request limits; the read timeout also bounds taking the reply and closing after it. */
   readonly limits?: RequestLimits;
-  /**
-   * After the reply, unread bytes from the client (the rest of a too-large request) are read and
-   * dropped for this long before the socket is destroyed: closing a socket with unread bytes
-   * sends a reset, and a reset can destroy the reply before the client reads it.
-   */
-  readonly lingerSeconds?: number;
 }
 
 /** A FIFO with O(1) shift, since a crowd of clients may be waiting. */
@@ -84,7 +76,6 @@ interface ConnectionContext {
   readonly registry: Registry;
   readonly log: ConsumerLog;
   readonly limits: RequestLimits;
-  readonly lingerMs: number;
   /** Called once when the connection is no longer in hand: replied, or gone. */
   released(connection: Connection): void;
 }
@@ -98,6 +89,13 @@ type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
 /**
  * One client, from accept to close. A class rather than closures: a connection is made per
  * request, and its handlers are then shared methods instead of a dozen fresh functions each.
+ *
+ * One deadline, restarted at each step, bounds every step by the read timeout: sending the
+ * request (then the reply is `ERROR timeout`), taking the reply (a client that does not read a
+ * reply too big for the kernel's buffers would hold the server forever; it is cut off), and
+ * closing after it. Until the client closes, its bytes are read and dropped: closing a socket
+ * with unread bytes (the rest of a too-large request) sends a reset, which can destroy the
+ * reply before the client has read it.
  */
 class Connection {
   state: ConnectionState = "waiting";
@@ -107,10 +105,8 @@ class Connection {
   private error: Error | undefined;
   private startedAt = 0;
   private framer: RequestFramer | undefined;
-  private readTimer: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
-  private lingerTimer: NodeJS.Timeout | undefined;
-  private sendTimer: NodeJS.Timeout | undefined;
   private answer: Answer | undefined;
   private command = "";
   private endedBy = "";
@@ -139,14 +135,14 @@ class Connection {
     this.state = "serving";
     this.startedAt = performance.now();
     this.framer = new RequestFramer(context.limits.maxRequestBytes);
-    this.readTimer = setTimeout(() => this.onReadTimeout(), context.limits.readTimeoutSeconds * 1000);
+    this.deadline = setTimeout(() => this.onDeadline(), context.limits.readTimeoutSeconds * 1000);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => this.onEnd());
     socket.resume(); // accepted paused, and `readableFlowing` is false: `data` alone does not resume
   }
 
   private onData(chunk: Buffer): void {
-    if (this.state !== "serving") return; // after the reply: read and drop (see lingerSeconds)
+    if (this.state !== "serving") return; // after the reply: read and drop until the client closes
     clearTimeout(this.quietTimer);
     const result = this.framer!.push(chunk);
     if (result.status !== "incomplete") return this.onFrame(result);
@@ -157,10 +153,20 @@ class Connection {
     if (this.state === "serving") this.onFrame(this.framer!.end());
   }
 
-  private onReadTimeout(): void {
+  private onDeadline(): void {
     const seconds = this.context.limits.readTimeoutSeconds;
-    const error = new RpcError("timeout", `no complete request within ${seconds} s; end a request with a newline`);
-    this.respond(answerError(error), "timeout", this.receivedText());
+    switch (this.state) {
+      case "serving": {
+        const error = new RpcError("timeout", `no complete request within ${seconds} s; end a request with a newline`);
+        return this.respond(answerError(error), "timeout", this.receivedText());
+      }
+      case "replying":
+        this.socket.destroy(new Error(`reply not taken within ${seconds} s`));
+        return;
+      case "done":
+        this.socket.destroy();
+        return;
+    }
   }
 
   private onFrame(result: FrameResult): void {
@@ -176,36 +182,30 @@ class Connection {
   }
 
   private stopTimers(): void {
-    clearTimeout(this.readTimer);
+    clearTimeout(this.deadline);
     clearTimeout(this.quietTimer);
   }
 
   private respond(answer: Answer, endedBy: string, command: string): void {
     if (this.state !== "serving") return;
-    this.stopTimers();
+    clearTimeout(this.quietTimer);
     this.state = "replying";
     this.answer = answer;
     this.endedBy = endedBy;
     this.command = command;
     if (answer.bug !== undefined) this.context.log.internalError(this.peer, command, answer.bug);
     if (this.socket.destroyed) return this.delivered(this.error ?? new Error("socket closed"));
+    this.deadline?.refresh();
     // The next client is served as soon as this reply is with the kernel (the write callback),
     // without waiting for our FIN to complete: that would cost a turn of the event loop each.
     this.socket.write(answer.reply, (error) => this.delivered(error));
     this.socket.end();
-    if (this.state === "replying") {
-      // A client that does not read a reply too big for the kernel's buffers would hold the
-      // server forever: it gets the read timeout to take it, too.
-      const seconds = this.context.limits.readTimeoutSeconds;
-      this.sendTimer = setTimeout(() => this.socket.destroy(new Error(`reply not taken within ${seconds} s`)), seconds * 1000);
-    }
   }
 
   private delivered(error?: Error | null): void {
     if (this.state !== "replying") return;
     this.state = "done";
-    clearTimeout(this.sendTimer);
-    const { log, lingerMs } = this.context;
+    const { log } = this.context;
     const answer = this.answer!;
     log.request({
       peer: this.peer,
@@ -218,7 +218,8 @@ class Connection {
     });
     const failure = error ?? this.error;
     if (failure) log.clientGone(this.peer, `could not be sent its reply${errorDetail(failure)}`);
-    if (!this.socket.destroyed) this.lingerTimer = setTimeout(() => this.socket.destroy(), lingerMs);
+    if (this.socket.destroyed) clearTimeout(this.deadline);
+    else this.deadline?.refresh();
     this.context.released(this);
   }
 
@@ -240,7 +241,7 @@ class Connection {
       case "replying":
         return this.delivered(this.error ?? new Error("closed before the reply was written"));
       case "done":
-        clearTimeout(this.lingerTimer);
+        clearTimeout(this.deadline);
         return;
       case "gone":
         return;
@@ -265,7 +266,6 @@ export class BlockingServer {
       registry: options.registry,
       log: options.log,
       limits: options.limits ?? DEFAULT_REQUEST_LIMITS,
-      lingerMs: (options.lingerSeconds ?? DEFAULT_LINGER_SECONDS) * 1000,
       released: (connection) => this.release(connection),
     };
     this.server = net.createServer(

@@ -23,7 +23,6 @@ async function startServer(extra: [string, HandlerMethod][] = [], limits = DEFAU
     registry: new Registry(table),
     log: createLog("json", { out: (line) => out.push(line), err: (line) => err.push(line) }),
     limits,
-    lingerSeconds: 0.2,
   });
   servers.push(server);
   const port = await new Promise<number>((resolve, reject) => server.listen("127.0.0.1", 0, (address) => resolve(address.port), reject));
