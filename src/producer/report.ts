@@ -146,16 +146,24 @@ function loadChart(data: ReportData, end: number): string {
   });
 }
 
-/** Rates from running counts: the change over the last `window` seconds at each sample. */
+/**
+ * Rates from running counts: at each sample, the change over a window of `window` seconds
+ * centred on it (cut short at the run's ends), per second. Centred rather than trailing, so the
+ * curve does not lag behind the profile's aim.
+ */
 function rates(samples: readonly QueueSample[], count: (q: QueueSample) => number, window: number): Point[] {
   const points: Point[] = [];
-  let from = 0;
+  let low = 0;
+  let high = 0;
   for (const sample of samples) {
-    while (from < samples.length - 1 && samples[from + 1]!.at_s <= sample.at_s - window) from++;
-    const start = samples[from]!;
-    const seconds = sample.at_s - start.at_s;
+    // The last sample at or before each edge of the window (the counts hold between samples).
+    while (low < samples.length - 1 && samples[low + 1]!.at_s <= sample.at_s - window / 2) low++;
+    while (high < samples.length - 1 && samples[high + 1]!.at_s <= sample.at_s + window / 2) high++;
+    const from = samples[low]!;
+    const to = samples[high]!;
+    const seconds = to.at_s - from.at_s;
     if (seconds <= 0) continue;
-    points.push({ x: sample.at_s, y: (count(sample) - count(start)) / seconds });
+    points.push({ x: sample.at_s, y: (count(to) - count(from)) / seconds });
   }
   return points;
 }
