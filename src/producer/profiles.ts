@@ -16,6 +16,7 @@
 /** The profile names, as `--profile` takes them. */
 export const PROFILE_NAMES = ["constant", "poisson", "burst", "sine", "ramp"] as const;
 
+/** One of {@link PROFILE_NAMES}. */
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** A load profile with the parameters its shape needs. */
@@ -35,8 +36,9 @@ export const PROFILE_HELP: Readonly<Record<ProfileName, string>> = {
   ramp: "the rate climbs from 0.2× to 1.8× the mean over the run (--duration, or --tasks × --interval)",
 };
 
-/** The rate's lowest and highest multiple of the mean rate, for sine and ramp. */
+/** The rate's lowest multiple of the mean rate, for sine and ramp. */
 export const SLOWEST = 0.2;
+/** The rate's highest multiple of the mean rate, for sine and ramp; (SLOWEST + FASTEST) / 2 = 1 keeps the mean. */
 export const FASTEST = 1.8;
 
 /** A profile's parameters are not usable (the message names the option to fix). */

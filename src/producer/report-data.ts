@@ -86,9 +86,11 @@ export interface RunDescription {
   readonly interval: number;
 }
 
-/** Most points a series keeps before it starts thinning itself. */
+/** Most tasks the report keeps before it starts thinning them. */
 export const MAX_TASKS = 50_000;
+/** Most queue samples (10 a second: over half an hour) before thinning. */
 export const MAX_QUEUE_SAMPLES = 20_000;
+/** Most `task_failed` events kept before thinning. */
 export const MAX_FAILURES = 20_000;
 
 /** A list that keeps at most `limit` points: when full, it drops every other one and records every 2nd from then on. */

@@ -14,6 +14,7 @@ class TargetWindow {
   readonly latency = new LatencyHistogram();
 }
 
+/** The figures of the current interval; `snapshot()` turns them into a `stats` event and starts the next. */
 export class LiveStats {
   private windowStart: number;
   private produced = 0;

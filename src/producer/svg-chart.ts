@@ -29,6 +29,7 @@ export interface Marker {
   readonly label: string;
 }
 
+/** What {@link chart} draws: size, axes and layers (drawn in order, later on top). */
 export interface ChartSpec {
   readonly width: number;
   readonly height: number;
