@@ -22,7 +22,7 @@ const { values } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
     seconds: { type: "string", default: "3" },
-    rounds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "10" },
     clients: { type: "string", default: "4" },
     runs: { type: "string", default: "7" },
   },
@@ -170,6 +170,9 @@ async function main(): Promise<void> {
   const consumerRate = median(consumerRounds);
   const bareRate = median(bareRounds);
   const ratio = consumerRate / bareRate;
+  // How much a single round can be trusted on this machine: the ratio of each consumer round to
+  // the bare round right after it.
+  const pairRatios = consumerRounds.map((rate, i) => rate / bareRounds[i]!);
   const load = os.loadavg()[0]!;
   if (values.json) {
     const result = {
@@ -177,7 +180,17 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       load_average: load,
       fibonacci_1e6_ms: { median: fibMedian, min: Math.min(...fib), max: Math.max(...fib), runs, goal: 100, met: fibMedian <= 100 },
-      ping_per_s: { consumer: consumerRate, bare: bareRate, ratio, goal: 0.8, met: ratio >= 0.8, clients, seconds, rounds },
+      ping_per_s: {
+        consumer: consumerRate,
+        bare: bareRate,
+        ratio,
+        goal: 0.8,
+        met: ratio >= 0.8,
+        round_ratios: pairRatios,
+        clients,
+        seconds,
+        rounds,
+      },
     };
     console.log(JSON.stringify(result));
     return;
@@ -190,6 +203,7 @@ async function main(): Promise<void> {
   console.log(row("system ping, consumer", `${Math.round(consumerRate)} /s`));
   console.log(row("system ping, bare net server", `${Math.round(bareRate)} /s`));
   console.log(row("ratio consumer / bare", ratio.toFixed(2), "≥ 0.80", ratio >= 0.8 ? "met" : "MISSED"));
+  console.log(row("ratio in single rounds, min / max", `${Math.min(...pairRatios).toFixed(2)} / ${Math.max(...pairRatios).toFixed(2)}`));
 }
 
 async function stopAll(): Promise<void> {
