@@ -15,6 +15,7 @@ import {
   type FrameResult,
   type RequestLimits,
 } from "../rpc/index.js";
+import { Fifo } from "../loop/fifo.js";
 import { answerError, answerRequest, type Answer } from "./answer.js";
 import type { ConsumerLog } from "./log.js";
 import type { Registry } from "./registry.js";
@@ -25,38 +26,6 @@ export interface BlockingServerOptions {
   readonly log: ConsumerLog;
   /** The request limits; the read timeout also bounds taking the reply and closing after it. */
   readonly limits?: RequestLimits;
-}
-
-/** A FIFO with O(1) shift, since a crowd of clients may be waiting. */
-class Fifo<T> {
-  private items: (T | undefined)[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head++] = undefined;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-
-  drain(): T[] {
-    const rest = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
-    return rest;
-  }
 }
 
 function peerOf(socket: net.Socket): string {
