@@ -87,9 +87,9 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private entering = false;
   /** Set once the task is ending (halting or finishing): from then on, children's errors are collected. */
   private closing = false;
-  private cleanupErrors: unknown[] = [];
+  private cleanupErrors: unknown[] | undefined; // made when first needed, as are the next ones
   /** Children's errors not yet thrown into this task; each is thrown at one of its next yields. */
-  private readonly childErrors: unknown[] = [];
+  private childErrors: unknown[] | undefined;
   /** True when the pending resume is "throw the next child error" (its wait was undone for it). */
   private interrupted = false;
   private outcome: Result<T> | undefined;
@@ -157,7 +157,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
   step(): void {
     if (this.state !== "ready") return; // halted while on the ready queue
-    let result = this.interrupted ? failure(this.childErrors.shift()) : this.pending;
+    let result = this.interrupted ? failure(this.childErrors!.shift()) : this.pending;
     this.interrupted = false;
     this.pending = undefined;
     this.teardown = undefined;
@@ -177,7 +177,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
           this.finish({ ok: true, value: next.value });
           return;
         }
-        if (this.childErrors.length > 0) {
+        if (this.childErrors !== undefined && this.childErrors.length > 0) {
           result = failure(this.childErrors.shift()); // a child failed while this task ran
           continue;
         }
@@ -247,10 +247,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
    */
   private interrupt(error: unknown): void {
     if (this.closing) {
-      this.cleanupErrors.push(error);
+      (this.cleanupErrors ??= []).push(error);
       return;
     }
-    this.childErrors.push(error);
+    (this.childErrors ??= []).push(error);
     if (this.state === "running" || this.interrupted) return;
     const wasReady = this.state === "ready";
     this.waitToken++;
@@ -284,14 +284,14 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       this.closing = true;
       this.waitToken++; // whatever was on its way in is now stale
       // Children's errors that never got thrown in must not vanish with the halt.
-      this.cleanupErrors.push(...this.childErrors.splice(0));
+      if (this.childErrors !== undefined) (this.cleanupErrors ??= []).push(...this.childErrors.splice(0));
       this.haltChildren();
       this.runTeardown();
       if (this.iterator !== undefined) this.returnGenerator(this.iterator);
     } finally {
       haltsUnderWay--;
     }
-    const error = combine(this.cleanupErrors);
+    const error = combine(this.cleanupErrors ?? []);
     this.settle(error === undefined ? failure(new HaltedError(`${this.describe()} was halted`)) : failure(error), error === undefined);
   }
 
@@ -302,7 +302,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     try {
       teardown();
     } catch (error) {
-      this.cleanupErrors.push(error);
+      (this.cleanupErrors ??= []).push(error);
     }
   }
 
@@ -318,7 +318,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
         );
       }
     } catch (error) {
-      this.cleanupErrors.push(error);
+      (this.cleanupErrors ??= []).push(error);
     } finally {
       current = outer;
     }
@@ -334,7 +334,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.closing = true;
     this.haltChildren();
     // Errors that arrived too late to be thrown in fail the task (with its own error, if any, first).
-    const late = [...this.childErrors.splice(0), ...this.cleanupErrors];
+    const late = [...(this.childErrors?.splice(0) ?? []), ...(this.cleanupErrors ?? [])];
     const error = combine(outcome.ok ? late : [outcome.error, ...late]);
     this.settle(error === undefined ? outcome : failure(error), false);
   }
