@@ -64,12 +64,7 @@ export function* perform<T>(effect: Effect<T>): Operation<T> {
 }
 
 export function isEffect(value: unknown): value is Effect<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Effect<unknown>).enter === "function" &&
-    typeof (value as Effect<unknown>).label === "string"
-  );
+  return typeof value === "object" && value !== null && typeof (value as Effect<unknown>).enter === "function";
 }
 
 /**
@@ -119,5 +114,17 @@ export class Immediate<T> implements Operation<T>, Iterator<Effect<unknown>, T, 
   }
 }
 
-/** The complete operation that returns nothing; shared, since it holds no state. */
-export const NOTHING: Operation<void> = new Immediate<void>(undefined);
+/** The complete operation that returns nothing: shared, and so is its one result. */
+class Nothing implements Operation<void>, Iterator<Effect<unknown>, void, unknown> {
+  private static readonly RESULT: IteratorResult<Effect<unknown>, void> = Object.freeze({ done: true, value: undefined });
+
+  [Symbol.iterator](): Iterator<Effect<unknown>, void, unknown> {
+    return this;
+  }
+
+  next(): IteratorResult<Effect<unknown>, void> {
+    return Nothing.RESULT;
+  }
+}
+
+export const NOTHING: Operation<void> = new Nothing();
