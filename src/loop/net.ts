@@ -8,8 +8,7 @@
  * process. The error is kept and thrown, as a `SocketError` naming the peer, at the next `yield*`.
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { action } from "./action.js";
-import type { Operation } from "./effect.js";
+import { DONE, failure, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
 
 /** A socket failure, with a message that names the peer: `connection refused by 127.0.0.1:9000`. */
 export class SocketError extends Error {
@@ -57,41 +56,62 @@ function socketError(error: Error & { code?: string }, peer: string): SocketErro
  * }
  */
 export function* connect(host: string, port: number): Operation<Connection> {
-  const peer = `${host}:${port}`;
-  const socket = netConnect({ host, port });
-  const connection = new Connection(socket, peer);
+  // noDelay: small request/reply messages, don't wait to coalesce.
+  const connection = new Connection(netConnect({ host, port, noDelay: true }), `${host}:${port}`);
   let connected = false;
   try {
-    yield* action<void>(`connect ${peer}`, (resolve, reject) => {
-      const onConnect = (): void => resolve();
-      const onFailure = (): void => reject(connection.failure());
-      socket.once("connect", onConnect);
-      socket.once("close", onFailure);
-      return () => {
-        socket.off("connect", onConnect);
-        socket.off("close", onFailure);
-      };
-    });
+    yield new SocketWait(connection, CONNECT);
     connected = true;
   } finally {
     if (!connected) connection.close(); // failed, or halted while connecting
   }
-  socket.setNoDelay(true); // small request/reply messages: don't wait to coalesce
   return connection;
 }
 
-/** One TCP connection, driven by operations. `close()` is synchronous, so it is safe in `finally`. */
+/** What a task waits for on a socket. `close` ends every wait: with an error, as the peer went away. */
+type WaitKind = typeof CONNECT | typeof READ | typeof DRAIN;
+const CONNECT = 0;
+const READ = 1;
+const DRAIN = 2;
+const LABELS = ["connect", "read", "write"] as const;
+
+/**
+ * One TCP connection, driven by operations. `close()` is synchronous, so it is safe in `finally`.
+ *
+ * The socket's listeners are attached once, here, and never removed: a task waits on the
+ * connection's one wait slot, and a socket event wakes whoever is in it. Adding `once` listeners
+ * for each wait would cost a wrapper per listener, and a `close` listener left behind by a wait
+ * that ended would still fire (and build its error) when the call closes the socket.
+ */
 export class Connection {
   private error: SocketError | undefined;
+  /** The task waiting on this socket, if any (one at a time: a connection has one reader). */
+  private waiting: SocketWait | undefined;
+  /** @internal what a task waits on, for traces: `read 127.0.0.1:9000` (made once, not per wait) */
+  readonly labels: readonly string[];
+  /** @internal the teardown of every wait, made once per connection */
+  readonly cancelWait: Teardown;
 
   constructor(
     private readonly socket: Socket,
     /** `host:port` of the other end. */
     readonly peer: string,
   ) {
+    this.labels = LABELS.map((what) => `${what} ${peer}`);
+    // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
+    // `__name()` call for every connection; an arrow assigned to a property is left alone.
+    this.cancelWait = () => {
+      this.waiting = undefined;
+    };
     socket.on("error", (error) => {
       this.error ??= socketError(error, peer);
     });
+    socket.on("connect", () => this.wake(CONNECT));
+    // `readable` fires once more at the end of stream; `end` covers a stream that ends empty.
+    socket.on("readable", () => this.wake(READ));
+    socket.on("end", () => this.wake(READ));
+    socket.on("drain", () => this.wake(DRAIN));
+    socket.on("close", () => this.wakeOnClose());
   }
 
   /** The error that ended the socket, or a plain "closed" error when it closed without one. */
@@ -103,7 +123,7 @@ export class Connection {
   *write(data: string | Uint8Array): Operation<void> {
     this.throwIfFailed();
     if (this.socket.write(data)) return;
-    yield* this.waitFor("drain", `write ${this.peer}`);
+    yield new SocketWait(this, DRAIN);
   }
 
   /** Writes `data` (if any) and half-closes: tells the peer nothing more is coming. */
@@ -130,7 +150,7 @@ export class Connection {
         }
       }
       if (this.socket.readableEnded) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-      yield* this.readable();
+      yield new SocketWait(this, READ);
     }
   }
 
@@ -153,7 +173,7 @@ export class Connection {
         return Buffer.concat(chunks).toString("utf8").replace(/\r$/, "");
       }
       if (this.socket.readableEnded) return chunks.length > 0 ? Buffer.concat(chunks).toString("utf8") : null;
-      yield* this.readable();
+      yield new SocketWait(this, READ);
     }
   }
 
@@ -162,30 +182,53 @@ export class Connection {
     this.socket.destroy();
   }
 
+  /** @internal Starts a wait; resumes at once when the socket is already where the wait wants it. */
+  beginWait(wait: SocketWait, resume: Resume<void>): Teardown {
+    if (this.error || this.socket.destroyed) {
+      resume(failure(this.failure()));
+    } else if (wait.kind === CONNECT && !this.socket.connecting) {
+      resume(DONE);
+    } else {
+      wait.resume = resume;
+      this.waiting = wait;
+    }
+    return this.cancelWait;
+  }
+
+  private wake(kind: WaitKind): void {
+    const wait = this.waiting;
+    if (wait === undefined || wait.kind !== kind) return;
+    this.waiting = undefined;
+    wait.resume!(DONE);
+  }
+
+  private wakeOnClose(): void {
+    const wait = this.waiting;
+    if (wait === undefined) return;
+    this.waiting = undefined;
+    wait.resume!(failure(this.failure())); // the error is built only when someone receives it
+  }
+
   private throwIfFailed(): void {
     if (this.error) throw this.error;
     if (this.socket.destroyed) throw this.failure();
   }
+}
 
-  /** Waits until there is something to read or the stream has ended. */
-  private readable(): Operation<void> {
-    return this.waitFor("readable", `read ${this.peer}`, "end");
+/** A task waiting on a connection (a class, not an object of named closures: it is made per wait). */
+class SocketWait implements Effect<void> {
+  resume: Resume<void> | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    readonly kind: WaitKind,
+  ) {}
+
+  get label(): string {
+    return this.connection.labels[this.kind]!;
   }
 
-  private waitFor(event: string, label: string, orEvent?: string): Operation<void> {
-    const socket = this.socket;
-    return action<void>(label, (resolve, reject) => {
-      this.throwIfFailed();
-      const onReady = (): void => resolve();
-      const onClose = (): void => reject(this.failure());
-      socket.once(event, onReady);
-      if (orEvent) socket.once(orEvent, onReady);
-      socket.once("close", onClose);
-      return () => {
-        socket.off(event, onReady);
-        if (orEvent) socket.off(orEvent, onReady);
-        socket.off("close", onClose);
-      };
-    });
+  enter(resume: Resume<void>): Teardown {
+    return this.connection.beginWait(this, resume);
   }
 }
