@@ -10,6 +10,7 @@
 // median round of each is reported, so that a change in the machine's load weighs on both alike.
 // Prints a small table, or with `--json` one JSON object (for a runner to gather); stops
 // everything it started. Exit 0 when it could measure, 1 otherwise.
+import { stopChild } from "./child.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import os from "node:os";
@@ -68,15 +69,7 @@ async function startServer(args: string[], port: number): Promise<ChildProcess> 
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
+  return stopChild(child, 5_000);
 }
 
 /** One request on a fresh connection: resolves with the reply and the time it took (ms). */

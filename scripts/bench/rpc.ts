@@ -19,6 +19,7 @@
 // native, one consumer, one call in flight, `system ping` (paired per round, median).
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
+import { stopChild } from "./child.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -90,15 +91,7 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
+  return stopChild(child, 3_000);
 }
 
 async function stopAll(): Promise<void> {
