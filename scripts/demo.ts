@@ -7,9 +7,9 @@
 // per second with its task mix (a couple of seconds at full speed) and sets the mean rate just
 // under that. The sine profile, starting at its slowest, then swings from 0.2× to 1.8× the mean:
 // well within capacity, then far beyond it at mid-run, then back.
+import { freePort } from "./free-port.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -29,16 +29,6 @@ const CALIBRATION_TASKS = 40;
 /** Used when the measurement fails, so the demo still runs. */
 const FALLBACK_CAPACITY = 20;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a consumer whose log goes to a file; resolves once it is listening. */
 function startConsumer(port: number): Promise<ChildProcess> {

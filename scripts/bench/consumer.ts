@@ -10,6 +10,7 @@
 // median round of each is reported, so that a change in the machine's load weighs on both alike.
 // Prints a small table, or with `--json` one JSON object (for a runner to gather); stops
 // everything it started. Exit 0 when it could measure, 1 otherwise.
+import { freePort } from "../free-port.js";
 import { stopChild } from "./child.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
@@ -35,16 +36,6 @@ const rounds = Number(values.rounds);
 
 const children = new Set<ChildProcess>();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Spawns a server and resolves once it answers `system ping` (the bare server answers anything).

@@ -19,10 +19,10 @@
 // native, one consumer, one call in flight, `system ping` (paired per round, median).
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
+import { freePort } from "../free-port.js";
 import { stopChild } from "./child.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -98,16 +98,6 @@ async function stopAll(): Promise<void> {
   await Promise.all([...children].map(stop));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a consumer on a free port and resolves with it once it listens. Its log (a line per
