@@ -43,7 +43,9 @@ describe("the failure model", () => {
     const a = await startConsumer();
     const b = await startConsumer();
     const bName = `127.0.0.1:${b.port}`;
-    const producer = startProducer(["--tasks", "150", "--interval", "0.02", "--timeout", "2", "--stats-every", "0", String(a.port), String(b.port)]);
+    // 10 s of tasks: the producer must still be running when B is back, even on a loaded machine
+    // where restarting B takes seconds (with 3 s of tasks it sometimes had finished by then).
+    const producer = startProducer(["--tasks", "400", "--interval", "0.025", "--timeout", "2", "--stats-every", "0", String(a.port), String(b.port)]);
 
     await waitUntil(() => producer.eventsNamed("task_done").filter((e) => e.target === bName).length >= 5, "B to serve some tasks", 20_000);
     b.child.kill("SIGKILL");
@@ -53,7 +55,7 @@ describe("the failure model", () => {
 
     expect((await producer.exited(30_000)).code, producer.stderr()).toBe(0);
     const summary = summaryOf(producer);
-    expect(summary).toMatchObject({ produced: 150, succeeded: 150, failed: 0 });
+    expect(summary).toMatchObject({ produced: 400, succeeded: 400, failed: 0 });
     expectAccountingCloses(summary);
 
     const events = producer.events();
