@@ -3,7 +3,10 @@ export class HaltedError extends Error {
   override readonly name = "HaltedError";
 }
 
-/** Thrown at the `yield*` of the `withTimeout` whose own time ran out (never at an outer one). */
+/**
+ * Thrown at the `yield*` of the `withTimeout` whose own time ran out (never at an outer one), and
+ * at a wait on a connection whose `connect(…, { deadline })` ran out.
+ */
 export class TimeoutError extends Error {
   override readonly name = "TimeoutError";
   constructor(

@@ -14,3 +14,4 @@ export { Queue } from "./queue.js";
 export { timebox, withTimeout } from "./timeout.js";
 export type { Timeboxed } from "./timeout.js";
 export { connect, Connection, SocketError } from "./net.js";
+export type { ConnectOptions } from "./net.js";

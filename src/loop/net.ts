@@ -9,6 +9,7 @@
  */
 import { connect as netConnect, type Socket } from "node:net";
 import { DONE, failure, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import { checkSeconds, TimeoutError } from "./errors.js";
 
 /** A socket failure, with a message that names the peer: `connection refused by 127.0.0.1:9000`. */
 export class SocketError extends Error {
@@ -43,11 +44,23 @@ function socketError(error: Error & { code?: string }, peer: string): SocketErro
   return new SocketError(message, code, peer, { cause: error });
 }
 
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /**
+   * A limit, in seconds, on the connection's whole life from this call on: connecting, writing,
+   * reading. When it runs out the socket is destroyed, and the pending wait (or the next one)
+   * throws a `TimeoutError`. `close()` clears it.
+   */
+  readonly deadline?: number;
+  /** What the `TimeoutError` says was cut short (default `connection to HOST:PORT`). */
+  readonly what?: string;
+}
+
 /**
  * Opens a TCP connection to `host:port` and waits until it is established.
  *
  * @example
- * const connection = yield* connect("127.0.0.1", 9000);
+ * const connection = yield* connect("127.0.0.1", 9000, { deadline: 5 });
  * try {
  *   yield* connection.write("system ping\n");
  *   const reply = yield* connection.readToEnd();
@@ -55,9 +68,12 @@ function socketError(error: Error & { code?: string }, peer: string): SocketErro
  *   connection.close();
  * }
  */
-export function* connect(host: string, port: number): Operation<Connection> {
+export function* connect(host: string, port: number, options?: ConnectOptions): Operation<Connection> {
+  const peer = `${host}:${port}`;
+  const deadlineMs = options?.deadline === undefined ? undefined : checkSeconds(options.deadline, "connect deadline");
   // noDelay: small request/reply messages, don't wait to coalesce.
-  const connection = new Connection(netConnect({ host, port, noDelay: true }), `${host}:${port}`);
+  const connection = new Connection(netConnect({ host, port, noDelay: true }), peer);
+  if (deadlineMs !== undefined) connection.expireAfter(deadlineMs, options!.deadline!, options!.what ?? `connection to ${peer}`);
   let connected = false;
   try {
     yield new SocketWait(connection, CONNECT);
@@ -84,11 +100,10 @@ const LABELS = ["connect", "read", "write"] as const;
  * that ended would still fire (and build its error) when the call closes the socket.
  */
 export class Connection {
-  private error: SocketError | undefined;
+  private error: SocketError | TimeoutError | undefined;
   /** The task waiting on this socket, if any (one at a time: a connection has one reader). */
   private waiting: SocketWait | undefined;
-  /** @internal what a task waits on, for traces: `read 127.0.0.1:9000` (made once, not per wait) */
-  readonly labels: readonly string[];
+  private deadline: NodeJS.Timeout | undefined;
   /** @internal the teardown of every wait, made once per connection */
   readonly cancelWait: Teardown;
 
@@ -97,7 +112,6 @@ export class Connection {
     /** `host:port` of the other end. */
     readonly peer: string,
   ) {
-    this.labels = LABELS.map((what) => `${what} ${peer}`);
     // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
     // `__name()` call for every connection; an arrow assigned to a property is left alone.
     this.cancelWait = () => {
@@ -114,8 +128,26 @@ export class Connection {
     socket.on("close", () => this.wakeOnClose());
   }
 
+  /**
+   * @internal Bounds the rest of the connection's life (see {@link ConnectOptions.deadline}). One
+   * timer on the connection rather than `withTimeout` around a call: that spawns a task per call,
+   * which cost an RPC client about 20 µs of CPU per call (docs/BENCHMARKS.md).
+   */
+  expireAfter(ms: number, seconds: number, what: string): void {
+    clearTimeout(this.deadline);
+    // The error is built only if the time runs out: an Error captures a stack, which costs.
+    this.deadline = setTimeout(expire, ms, this, seconds, what);
+  }
+
+  /** @internal The deadline ran out: destroy the socket and fail whoever waits, now or later. */
+  expire(seconds: number, what: string): void {
+    this.error ??= new TimeoutError(seconds, what);
+    this.socket.destroy();
+    this.wakeOnClose();
+  }
+
   /** The error that ended the socket, or a plain "closed" error when it closed without one. */
-  failure(): SocketError {
+  failure(): SocketError | TimeoutError {
     return this.error ?? new SocketError(`connection closed by ${this.peer}`, "ECLOSED", this.peer);
   }
 
@@ -179,6 +211,7 @@ export class Connection {
 
   /** Closes the connection at once (no more reads or writes). Safe to call twice. */
   close(): void {
+    clearTimeout(this.deadline);
     this.socket.destroy();
   }
 
@@ -215,6 +248,10 @@ export class Connection {
   }
 }
 
+function expire(connection: Connection, seconds: number, what: string): void {
+  connection.expire(seconds, what);
+}
+
 /** A task waiting on a connection (a class, not an object of named closures: it is made per wait). */
 class SocketWait implements Effect<void> {
   resume: Resume<void> | undefined;
@@ -224,8 +261,9 @@ class SocketWait implements Effect<void> {
     readonly kind: WaitKind,
   ) {}
 
+  /** Made only when asked (by a trace): most waits are never labelled. */
   get label(): string {
-    return this.connection.labels[this.kind]!;
+    return `${LABELS[this.kind]} ${this.connection.peer}`;
   }
 
   enter(resume: Resume<void>): Teardown {

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect, sleep, SocketError, spawn, type Connection } from "../../src/loop/index.js";
+import { connect, sleep, SocketError, spawn, TimeoutError, type Connection } from "../../src/loop/index.js";
 import { runLoop, runValue } from "./run-loop.js";
 
 const servers: Server[] = [];
@@ -160,5 +160,66 @@ describe("sockets on the loop", () => {
       }
     });
     expect(outcome).toMatchObject({ ok: false, error: { code: "ETOOLARGE" } });
+  });
+});
+
+describe("a connection's deadline", () => {
+  /** A peer that accepts and never answers; resolves `closed` when our side closes. */
+  async function silentPeer(): Promise<{ port: number; closed: Promise<void> }> {
+    let peerClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (peerClosed = resolve));
+    const port = await serve((socket) => {
+      socket.resume(); // reads and drops the request, so it sees our close
+      socket.on("close", peerClosed);
+      socket.on("error", () => {});
+    });
+    return { port, closed };
+  }
+
+  it("throws a TimeoutError at the pending wait when it runs out, and closes the socket", async () => {
+    const { port, closed } = await silentPeer();
+    const started = performance.now();
+    const outcome = await runLoop(function* () {
+      const connection = yield* connect("127.0.0.1", port, { deadline: 0.1, what: "call to the peer" });
+      yield* connection.write("system ping\n");
+      return yield* connection.readToEnd(); // the peer never answers
+    });
+    const took = performance.now() - started;
+    expect(outcome).toMatchObject({ ok: false, error: { name: "TimeoutError", seconds: 0.1, operation: "call to the peer" } });
+    expect((outcome as { error: unknown }).error).toBeInstanceOf(TimeoutError);
+    expect(took).toBeGreaterThanOrEqual(95);
+    await closed; // no close() was called: the deadline closed it (bounded by the test timeout)
+  });
+
+  it("counts time spent between waits too: the next wait throws the TimeoutError", async () => {
+    const { port } = await silentPeer();
+    const outcome = await runLoop(function* () {
+      const connection = yield* connect("127.0.0.1", port, { deadline: 0.05 });
+      try {
+        yield* sleep(0.2); // waits on something other than the socket while the deadline runs out
+        yield* connection.write("system ping\n");
+        return "written";
+      } finally {
+        connection.close();
+      }
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { name: "TimeoutError", operation: `connection to 127.0.0.1:${port}` } });
+  });
+
+  it("is cleared by close(): a connection closed in time never times out", async () => {
+    const port = await serve((socket) => socket.end("pong\n"));
+    const outcome = await runLoop(function* () {
+      const connection = yield* connect("127.0.0.1", port, { deadline: 0.05 });
+      const reply = (yield* connection.readToEnd()).toString();
+      connection.close();
+      yield* sleep(0.15); // past the deadline
+      return { reply, error: connection.failure() };
+    });
+    expect(outcome).toMatchObject({ ok: true, value: { reply: "pong\n", error: { name: "SocketError", code: "ECLOSED" } } });
+  });
+
+  it("refuses a deadline that is not a number of seconds, before opening a socket", async () => {
+    const outcome = await runLoop(() => connect("127.0.0.1", 9, { deadline: -1 }));
+    expect(outcome).toMatchObject({ ok: false, error: { name: "RangeError" } });
   });
 });
