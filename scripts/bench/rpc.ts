@@ -308,9 +308,6 @@ async function measureProducerRss(): Promise<RssResult> {
   const { ports, children: consumers } = await startConsumers(rssConsumers);
   try {
     const args = [
-      "--import",
-      "tsx",
-      join(root, "src/producer/main.ts"),
       "--tasks",
       String(rssTasks),
       "--interval",
@@ -327,7 +324,8 @@ async function measureProducerRss(): Promise<RssResult> {
       ...ports.map(String),
     ];
     log(`producer RSS: ${rssTasks} tasks against ${rssConsumers} consumers`);
-    const producer = track(spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
+    // Through the script users run, with its node flags: it execs node, so its PID is the program's.
+    const producer = track(spawn(join(root, "run_rpc_producer.sh"), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
     let peakKb = 0;
     let samples = 0;
     const sample = (): void => {
