@@ -7,5 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$root/scripts/ensure-deps.sh"
 ensure_deps "$root"
 ensure_bundle "$root" producer
-# Young generation capped at 4 MB semi-spaces (V8's default grows to 16): ~20 MB less peak RSS under load.
-exec node --enable-source-maps --max-semi-space-size=4 "$root/dist/producer.js" "$@"
+# Peak RSS with 10,000 tasks queued (docs/BENCHMARKS.md), CPU per task unchanged: V8's young generation
+# would grow to 16 MB semi-spaces (2 MB: ~25 MB less), and no full GC ran before the old one passed 50 MB
+# (a limit 20 % above what survived the last full GC: ~25 MB less).
+exec node --enable-source-maps --max-semi-space-size=2 --heap-growing-percent=20 "$root/dist/producer.js" "$@"
