@@ -42,11 +42,12 @@ ensure_bundle() {
 
 # Builds dist/NAME.js and its source map (stack traces point into src/ under --enable-source-maps).
 # Written in a temporary directory, then renamed into place: two scripts started at the same
-# moment each build whole files, and neither ever runs a half-written one.
+# moment each build whole files, and neither ever runs a half-written one. The directory sits
+# beside dist/, at the same depth, because the map names its sources relative to itself.
 build_bundle() {
   local root="$1" name="$2" tmp
   mkdir -p "$root/dist"
-  tmp="$(mktemp -d "$root/dist/.build-XXXXXX")"
+  tmp="$(mktemp -d "$root/.dist-build-XXXXXX")"
   # The bundle takes the build's start time, so a file saved during the build makes it stale.
   touch "$tmp/started"
   if ! "$root/node_modules/.bin/esbuild" "$root/src/$name/main.ts" --bundle --platform=node --format=esm \

@@ -3,7 +3,7 @@
 // node_modules linked), so the bundles the other tests run are never touched.
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { repoRoot, runToExit, stopAll } from "../helpers/processes.js";
 
@@ -31,6 +31,11 @@ describe("the run scripts' bundle", () => {
       expect(run.stderr).toMatch(/^Building dist\/consumer\.js from src\//); // stderr only: stdout is the program's
     }
     expect(readdirSync(join(copy, "dist")).sort()).toEqual(["consumer.js", "consumer.js.map"]);
+    expect(readdirSync(copy).filter((name) => name.startsWith(".dist-build-"))).toEqual([]);
+    // The map's sources, relative to it, are the files in src/: stack traces point there.
+    const map = JSON.parse(readFileSync(join(copy, "dist/consumer.js.map"), "utf8")) as { sources: string[] };
+    expect(map.sources).toContain("../src/consumer/main.ts");
+    for (const source of map.sources) expect(existsSync(resolve(copy, "dist", source)), source).toBe(true);
 
     const again = await help("run_rpc_consumer.sh");
     expect(again.stderr).toBe("");
