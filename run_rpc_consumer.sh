@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Starts one blocking RPC consumer: ./run_rpc_consumer.sh PORT [options] (--help lists them).
-# Works from any directory; installs the dependencies once if they are missing; `exec`s the
-# program so that a signal sent to this script's process reaches it.
+# Works from any directory; installs the dependencies once if they are missing; builds
+# dist/consumer.js when src/ is newer; `exec`s the program so that a signal sent to this script's
+# process reaches it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$root/scripts/ensure-deps.sh"
 ensure_deps "$root"
-exec node --import "$(tsx_import "$root")" "$root/src/consumer/main.ts" "$@"
+ensure_bundle "$root" consumer
+exec node --enable-source-maps "$root/dist/consumer.js" "$@"

@@ -42,8 +42,8 @@ const children = new Set<ChildProcess>();
  * Its stdout goes to /dev/null: the consumer logs every request, and reading those lines here
  * would take CPU from the client loops; the consumer still does all its logging work.
  */
-async function startServer(args: string[], port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+async function startServer(command: string, args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(command, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   children.add(child);
   child.once("exit", () => children.delete(child));
   const deadline = performance.now() + 10_000;
@@ -135,8 +135,9 @@ function row(measure: string, value: string, goal = "", verdict = ""): string {
 async function main(): Promise<void> {
   const consumerPort = await freePort();
   const barePort = await freePort();
-  const consumer = await startServer(["--import", "tsx", join(root, "src/consumer/main.ts"), String(consumerPort)], consumerPort);
-  const bare = await startServer(["-e", BARE_SERVER, String(barePort)], barePort);
+  // As users run it: the script builds dist/consumer.js when src/ is newer, then execs node on it.
+  const consumer = await startServer(join(root, "run_rpc_consumer.sh"), [String(consumerPort)], consumerPort);
+  const bare = await startServer(process.execPath, ["-e", BARE_SERVER, String(barePort)], barePort);
 
   const fib = await fibonacciRuns(consumerPort);
 

@@ -15,8 +15,10 @@
 // ours/native and ours/python. Goals: ours ≥ 0.95 × native, ≥ 2 × python.
 //
 // Also: the real producer's peak RSS (VmHWM) with 10,000 tasks queued at once against 32
-// consumers (goal ≤ 100 MB), and the producer's added latency per call: p50 of ours minus p50 of
-// native, one consumer, one call in flight, `system ping` (paired per round, median).
+// consumers (goal ≤ 100 MB), run through run_rpc_producer.sh as users run it (the compiled bundle,
+// the script's node flags; the script execs node, so the PID sampled is the program's); and the
+// producer's added latency per call: p50 of ours minus p50 of native, one consumer, one call in
+// flight, `system ping` (paired per round, median). Consumers run through run_rpc_consumer.sh too.
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
 import { freePort } from "../free-port.js";
@@ -109,7 +111,7 @@ async function startConsumer(): Promise<{ port: number; child: ChildProcess }> {
     try {
       const child = await new Promise<ChildProcess>((resolve, reject) => {
         const child = track(
-          spawn(process.execPath, ["--import", "tsx", join(root, "src/consumer/main.ts"), String(port)], {
+          spawn(join(root, "run_rpc_consumer.sh"), [String(port)], {
             cwd: root,
             stdio: ["ignore", "pipe", "pipe"],
             env: { ...process.env, NO_COLOR: "1" },
@@ -144,7 +146,7 @@ async function startConsumer(): Promise<{ port: number; child: ChildProcess }> {
 
 async function startConsumers(count: number): Promise<{ ports: number[]; children: ChildProcess[] }> {
   const started: { port: number; child: ChildProcess }[] = [];
-  // A few at a time: 32 tsx start-ups at once on a small machine only thrash.
+  // A few at a time: 32 start-ups at once on a small machine only thrash.
   for (let i = 0; i < count; i += 4) {
     started.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, () => startConsumer()))));
   }
@@ -308,9 +310,6 @@ async function measureProducerRss(): Promise<RssResult> {
   const { ports, children: consumers } = await startConsumers(rssConsumers);
   try {
     const args = [
-      "--import",
-      "tsx",
-      join(root, "src/producer/main.ts"),
       "--tasks",
       String(rssTasks),
       "--interval",
@@ -327,7 +326,8 @@ async function measureProducerRss(): Promise<RssResult> {
       ...ports.map(String),
     ];
     log(`producer RSS: ${rssTasks} tasks against ${rssConsumers} consumers`);
-    const producer = track(spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
+    // Through the script users run, with its node flags: it execs node, so its PID is the program's.
+    const producer = track(spawn(join(root, "run_rpc_producer.sh"), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
     let peakKb = 0;
     let samples = 0;
     const sample = (): void => {

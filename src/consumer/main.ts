@@ -1,5 +1,5 @@
-// The consumer's entry point: `node --import tsx src/consumer/main.ts PORT [options]`, or
-// ./run_rpc_consumer.sh. Exit codes: 0 after --help or a signal, 1 when it cannot listen (port in
+// The consumer's entry point: ./run_rpc_consumer.sh PORT [options] runs it (bundled into
+// dist/consumer.js). Exit codes: 0 after --help or a signal, 1 when it cannot listen (port in
 // use), 2 for bad usage.
 
 import { DEFAULT_REQUEST_LIMITS } from "../rpc/index.js";

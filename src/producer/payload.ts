@@ -4,7 +4,11 @@
  * faker draws the tasks — the kind, Fibonacci's N, the sentences — so a seed gives the same task
  * stream every time, whatever the profile (the profiles draw their gaps from their own stream).
  */
-import { base, en, Faker } from "@faker-js/faker";
+import type { Faker } from "@faker-js/faker";
+// Not the package's index: it loads all 70 locales (~30 MB of RSS). The English entry exports
+// only a ready instance, but its class and merged definitions (English over base, as the index's
+// `[en, base]`) make a seeded Faker of the same locale: the same stream for a seed.
+import { faker as english } from "@faker-js/faker/locale/en";
 import { sleep, type Operation, type Queue } from "../loop/index.js";
 import { makeTask, type RpcTask } from "./rpc-task.js";
 import { englishSentence } from "./sentences.js";
@@ -24,6 +28,8 @@ export interface PayloadOptions {
   /** Seconds to wait before the next task, given the task's index (profiles.ts); the constant gap by default. */
   readonly gap?: (index: number) => number;
 }
+
+const EnglishFaker = english.constructor as typeof Faker;
 
 /** How far behind its schedule the payload may fall and still catch up. */
 const MAX_CATCH_UP_MS = 250;
@@ -46,7 +52,7 @@ export class TaskSource {
   private nextId = 1;
 
   constructor(private readonly options: Omit<PayloadOptions, "gap" | "tasks">) {
-    this.faker = new Faker({ locale: [en, base], seed: options.seed });
+    this.faker = new EnglishFaker({ locale: english.rawDefinitions, seed: options.seed });
   }
 
   next(): RpcTask {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fibonacci } from "../../src/consumer/fibonacci.js";
 import { freePort, occupiedPort } from "../helpers/ports.js";
-import { repoRoot, runToExit, startConsumer, stopAll, tsCommand } from "../helpers/processes.js";
+import { bundleCommand, repoRoot, runToExit, startConsumer, stopAll } from "../helpers/processes.js";
 import { connect, request } from "../helpers/tcp.js";
 
 const script = join(repoRoot, "run_rpc_consumer.sh");
@@ -59,7 +59,7 @@ describe("./run_rpc_consumer.sh", () => {
   });
 
   it("a --host that is no address of this machine: a clear line, exit 2", async () => {
-    const [node, args] = tsCommand("src/consumer/main.ts", [String(await freePort()), "--host", "192.0.2.1"]);
+    const [node, args] = bundleCommand("consumer", [String(await freePort()), "--host", "192.0.2.1"]);
     const result = await runToExit(node, args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: cannot listen on 192\.0\.2\.1:\d+: .*check --host\n$/);

@@ -1,7 +1,7 @@
 // The producer, end to end: two real consumer processes, the real producer process, JSON log.
 import Sentiment from "sentiment";
 import { afterEach, describe, expect, it } from "vitest";
-import { startConsumer, stopAll, tsCommand, runToExit } from "../helpers/processes.js";
+import { runToExit, scriptCommand, startConsumer, stopAll } from "../helpers/processes.js";
 import { fibonacci, startProducer, type LogEvent } from "../helpers/producer.js";
 
 afterEach(stopAll);
@@ -99,7 +99,7 @@ describe("producer usage", () => {
     [["--burst-size", "0", "9000"], /--burst-size 0/],
     [["--report", "/nonexistent-dir/run.html", "9000"], /does not exist/],
   ])("refuses %j with one clear line on stderr and exit code 2", async (args, message) => {
-    const [command, argv] = tsCommand("src/producer/main.ts", args);
+    const [command, argv] = scriptCommand("producer", args);
     const result = await runToExit(command, argv);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -108,7 +108,7 @@ describe("producer usage", () => {
   });
 
   it("--help lists every option and exits 0", async () => {
-    const [command, argv] = tsCommand("src/producer/main.ts", ["--help"]);
+    const [command, argv] = scriptCommand("producer", ["--help"]);
     const result = await runToExit(command, argv);
     expect(result.code).toBe(0);
     for (const option of ["--interval", "--fib-share", "--fib-min", "--fib-max", "--seed", "--tasks", "--duration", "--timeout", "--retries", "--queue-limit", "--queue-timeout", "--stats-every", "--log-format", "--profile", "--burst-size", "--period", "--quiet", "--report", "--help"]) {

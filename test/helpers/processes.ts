@@ -121,9 +121,20 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop("SIGKILL")));
 }
 
-/** The command that runs a TypeScript file of this repository. */
-export function tsCommand(file: string, args: readonly string[] = []): [string, string[]] {
-  return [process.execPath, ["--import", "tsx", join(repoRoot, file), ...args]];
+/** A program of this repository, as the run_rpc_*.sh scripts name it. */
+export type Program = "producer" | "consumer";
+
+/**
+ * The command that runs `program`'s bundle, dist/PROGRAM.js, as its run script does (minus its
+ * memory flags); test/global-setup.ts builds the bundles once per test run.
+ */
+export function bundleCommand(program: Program, args: readonly string[] = []): [string, string[]] {
+  return [process.execPath, ["--enable-source-maps", join(repoRoot, "dist", `${program}.js`), ...args]];
+}
+
+/** The command a user types: ./run_rpc_PROGRAM.sh with `args` (it execs node: its PID is the program's). */
+export function scriptCommand(program: Program, args: readonly string[] = []): [string, string[]] {
+  return [join(repoRoot, `run_rpc_${program}.sh`), [...args]];
 }
 
 /** A consumer process that printed `listening on HOST:PORT`. */
@@ -134,7 +145,7 @@ export interface RunningConsumer extends RunningProcess {
 
 /** Options of {@link startConsumer}. */
 export interface StartConsumerOptions {
-  /** Start it through ./run_rpc_consumer.sh instead of node directly. */
+  /** Start it through ./run_rpc_consumer.sh instead of running its bundle with node directly. */
   readonly viaScript?: boolean;
   /** Working directory (default: the repository root). */
   readonly cwd?: string;
@@ -148,9 +159,7 @@ export interface StartConsumerOptions {
  */
 export async function startConsumer(port?: number, extraArgs: readonly string[] = [], options: StartConsumerOptions = {}): Promise<RunningConsumer> {
   const chosen = port ?? (await freePort());
-  const [command, args] = options.viaScript
-    ? [join(repoRoot, "run_rpc_consumer.sh"), [String(chosen), ...extraArgs]]
-    : tsCommand("src/consumer/main.ts", [String(chosen), ...extraArgs]);
+  const [command, args] = (options.viaScript ? scriptCommand : bundleCommand)("consumer", [String(chosen), ...extraArgs]);
   const started = startProcess(command, args, options.cwd === undefined ? {} : { cwd: options.cwd });
   const line = await started.waitForLine("listening on", options.timeoutMs ?? 10_000);
   const match = /listening on \[?([^\s\]"]+?)\]?:(\d+)/.exec(line);

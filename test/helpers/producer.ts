@@ -1,5 +1,5 @@
 // The producer as a real process, for end-to-end tests: start it, read its JSON log as events.
-import { startProcess, tsCommand, type RunningProcess } from "./processes.js";
+import { scriptCommand, startProcess, type RunningProcess } from "./processes.js";
 
 export interface LogEvent {
   readonly time: string;
@@ -14,9 +14,9 @@ export interface RunningProducer extends RunningProcess {
   eventsNamed(name: string): LogEvent[];
 }
 
-/** Starts `run_rpc_producer.sh`'s program with `--log-format json` and `args`. */
+/** Starts `./run_rpc_producer.sh --log-format json ARGS`: the producer as users run it, node flags included. */
 export function startProducer(args: readonly string[]): RunningProducer {
-  const [command, argv] = tsCommand("src/producer/main.ts", ["--log-format", "json", ...args]);
+  const [command, argv] = scriptCommand("producer", ["--log-format", "json", ...args]);
   const started = startProcess(command, argv);
   const events = (): LogEvent[] => started.stdoutLines.filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as LogEvent);
   return { ...started, events, eventsNamed: (name) => events().filter((e) => e.event === name) };
