@@ -1,9 +1,9 @@
 // The consumer's command line and lifecycle (PROTOCOL §3), as a user meets them: the script from
 // any directory, --help, bad usage, a port in use, the log formats, and signals.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { fibonacci } from "../../src/consumer/fibonacci.js";
 import { freePort, occupiedPort } from "../helpers/ports.js";
 import { bundleCommand, repoRoot, runToExit, startConsumer, stopAll } from "../helpers/processes.js";
@@ -13,6 +13,7 @@ const script = join(repoRoot, "run_rpc_consumer.sh");
 const elsewhere = mkdtempSync(join(tmpdir(), "consumer-cwd-"));
 
 afterEach(stopAll);
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
 describe("./run_rpc_consumer.sh", () => {
   it("starts from any directory, binds 127.0.0.1 and prints listening on HOST:PORT", async () => {

@@ -1,16 +1,22 @@
 // The run scripts build the bundle they run: when it is missing, and again when a file in src/ is
 // newer; concurrent starts each get a whole bundle. Checked on a copy of the repository (its
 // node_modules linked), so the bundles the other tests run are never touched.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { repoRoot, runToExit, stopAll } from "../helpers/processes.js";
 
-afterEach(stopAll);
+const copies: string[] = [];
+
+afterEach(async () => {
+  await stopAll();
+  for (const copy of copies.splice(0)) rmSync(copy, { recursive: true, force: true }); // the link, not node_modules
+});
 
 function copyOfRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), "rpc-build-"));
+  copies.push(copy);
   // Timestamps kept: package-lock.json must stay older than the installed stamp, or ensure_deps reinstalls.
   for (const path of ["src", "scripts/ensure-deps.sh", "run_rpc_consumer.sh", "run_rpc_producer.sh", "package.json", "package-lock.json"]) {
     cpSync(join(repoRoot, path), join(copy, path), { recursive: true, preserveTimestamps: true });
