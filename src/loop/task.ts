@@ -94,6 +94,8 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private interrupted = false;
   private outcome: Result<T> | undefined;
   private halted = false;
+  /** Made when the task fails and watchers are handed its error: who holds it (see redeliver). */
+  private errorHandoff: { holders: number; drops: number; delivered: boolean } | undefined;
 
   constructor(
     private readonly body: () => Operation<T>,
@@ -146,6 +148,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
    */
   watch(watcher: Watcher<T>): () => void {
     if (this.outcome !== undefined) {
+      if (this.errorHandoff !== undefined) this.errorHandoff.holders++; // a copy for a late joiner
       watcher(this.outcome, this.halted);
       return noop;
     }
@@ -262,12 +265,19 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   }
 
   /**
-   * A watcher was handed this task's error but its own task was halted before receiving it:
-   * the error goes where it would have gone with no watcher, so it does not vanish.
+   * Called from the teardown of a watcher that was handed this task's error, when the watcher's
+   * task is halted (or interrupted) before receiving it. Once every watcher handed the error has
+   * dropped it so, it goes where it would have gone with no watcher: to the parent. If the parent
+   * is done too, it is thrown, and the teardown's throw becomes the halted watcher's own error
+   * (see runTeardown). While another holder may still receive it, or once it went to the parent,
+   * dropping a copy loses nothing: an error is never delivered twice.
    */
   redeliver(error: unknown): void {
+    const handoff = this.errorHandoff ?? { holders: 1, drops: 0, delivered: false };
+    if (++handoff.drops < handoff.holders || handoff.delivered) return;
+    handoff.delivered = true;
     if (this.parent !== undefined && !this.parent.done) this.parent.interrupt(error);
-    else reportUncaught(error);
+    else throw error;
   }
 
   private isAncestorOf(task: Task<unknown>): boolean {
@@ -350,6 +360,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
 
     const watchers = this.watchers === undefined ? [] : [...this.watchers];
     this.watchers = undefined;
+    if (!outcome.ok && !halted) {
+      // With no watcher, the error goes to the parent (or onExit) below: delivered already.
+      this.errorHandoff = { holders: watchers.length, drops: 0, delivered: watchers.length === 0 };
+    }
     for (const watcher of watchers) watcher(outcome, halted);
 
     if (this.onExit !== undefined) {

@@ -438,4 +438,48 @@ describe("halts and errors that meet in one turn (found by the property test)", 
     });
     expect(outcome).toMatchObject({ ok: false, error: { message: "boom" } });
   });
+
+  it("never delivers an error twice: a late joiner halted before it receives its copy drops it", async () => {
+    let root!: Task<void>;
+    const caught: string[] = [];
+    const outcome = await exit<void>(
+      function* () {
+        const failing = yield* spawn(() => failAtOnce("boom"));
+        try {
+          yield* failing;
+        } catch (error) {
+          caught.push((error as Error).message); // received: the error is dealt with
+        }
+        yield* spawn(function* () {
+          root.halt(); // takes effect at this task's next yield, the join below
+          yield* failing; // a done task: the join hands over a copy of its error at once
+        });
+        yield* sleep(0.01);
+      },
+      (task) => (root = task),
+    );
+    expect(caught).toEqual(["boom"]);
+    expect(outcome).toMatchObject({ ok: false, error: { name: "HaltedError" } });
+  });
+
+  it("fails a halted joiner with the error it was handed when the failed task's parent is gone too", async () => {
+    let root!: Task<void>;
+    const outcome = await exit<void>(
+      function* () {
+        let grandchild!: Task<void>;
+        yield* spawn(function* () {
+          grandchild = yield* spawn(function* (): Operation<void> {
+            yield* sleep(0.01);
+            root.halt(); // halts its parent on the way, before the root receives the error
+            throw new Error("boom");
+          });
+          yield* sleep(10);
+        });
+        yield* sleep(0.001);
+        yield* grandchild;
+      },
+      (task) => (root = task),
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { message: "boom" } });
+  });
 });
