@@ -70,10 +70,11 @@ export interface ConnectOptions {
  */
 export function* connect(host: string, port: number, options?: ConnectOptions): Operation<Connection> {
   const peer = `${host}:${port}`;
-  const deadlineMs = options?.deadline === undefined ? undefined : checkSeconds(options.deadline, "connect deadline");
+  const { deadline, what = `connection to ${peer}` } = options ?? {};
+  if (deadline !== undefined) checkSeconds(deadline, "connect deadline"); // before a socket exists
   // noDelay: small request/reply messages, don't wait to coalesce.
   const connection = new Connection(netConnect({ host, port, noDelay: true }), peer);
-  if (deadlineMs !== undefined) connection.expireAfter(deadlineMs, options!.deadline!, options!.what ?? `connection to ${peer}`);
+  if (deadline !== undefined) connection.expireAfter(deadline, what);
   let connected = false;
   try {
     yield new SocketWait(connection, CONNECT);
@@ -133,10 +134,10 @@ export class Connection {
    * timer on the connection rather than `withTimeout` around a call: that spawns a task per call,
    * which cost an RPC client about 20 µs of CPU per call (docs/BENCHMARKS.md).
    */
-  expireAfter(ms: number, seconds: number, what: string): void {
+  expireAfter(seconds: number, what: string): void {
     clearTimeout(this.deadline);
     // The error is built only if the time runs out: an Error captures a stack, which costs.
-    this.deadline = setTimeout(expire, ms, this, seconds, what);
+    this.deadline = setTimeout(expire, checkSeconds(seconds, "deadline"), this, seconds, what);
   }
 
   /** @internal The deadline ran out: destroy the socket and fail whoever waits, now or later. */
