@@ -135,9 +135,9 @@ export class Connection {
    * which cost an RPC client about 20 µs of CPU per call (docs/BENCHMARKS.md).
    */
   expireAfter(seconds: number, what: string): void {
-    clearTimeout(this.deadline);
-    // The error is built only if the time runs out: an Error captures a stack, which costs.
-    this.deadline = setTimeout(expire, checkSeconds(seconds, "deadline"), this, seconds, what);
+    // `connect` checked `seconds`. The error is built only if the time runs out: an Error
+    // captures a stack, which costs.
+    this.deadline = setTimeout(expire, seconds * 1000, this, seconds, what);
   }
 
   /** @internal The deadline ran out: destroy the socket and fail whoever waits, now or later. */

@@ -273,7 +273,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
    * dropping a copy loses nothing: an error is never delivered twice.
    */
   redeliver(error: unknown): void {
-    const handoff = this.errorHandoff ?? { holders: 1, drops: 0, delivered: false };
+    const handoff = this.errorHandoff!; // set when this task failed: only then is an error handed
     if (++handoff.drops < handoff.holders || handoff.delivered) return;
     handoff.delivered = true;
     if (this.parent !== undefined && !this.parent.done) this.parent.interrupt(error);
