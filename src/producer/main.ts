@@ -4,13 +4,13 @@
  * (PROTOCOL §4).
  */
 import { run } from "../loop/index.js";
-import type { Summary } from "./events.js";
-import { createLogger } from "./log.js";
+import type { Summary } from "./dispatch/events.js";
+import { createLogger } from "./telemetry/log.js";
 import { describeOptions, parseCli, USAGE, UsageError, type ParsedCli } from "./options.js";
-import { Producer } from "./producer.js";
-import { gapFunction } from "./profiles.js";
-import { writeReport } from "./report.js";
-import { ReportRecorder } from "./report-data.js";
+import { Producer } from "./dispatch/producer.js";
+import { gapFunction } from "./intake/profiles.js";
+import { writeReport } from "./report/report.js";
+import { ReportRecorder } from "./report/report-data.js";
 
 function parseOrExit(argv: readonly string[]): ParsedCli {
   try {

@@ -6,10 +6,10 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { LogFormat } from "./log.js";
-import type { ProducerOptions } from "./producer.js";
-import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile, type ProfileName } from "./profiles.js";
-import { parseTargets, TargetError } from "./targets.js";
+import type { LogFormat } from "./telemetry/log.js";
+import type { ProducerOptions } from "./dispatch/producer.js";
+import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile, type ProfileName } from "./intake/profiles.js";
+import { parseTargets, TargetError } from "./dispatch/targets.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";

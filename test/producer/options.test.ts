@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeOptions, parseCli, USAGE, UsageError, type Cli } from "../../src/producer/options.js";
-import { PROFILE_NAMES } from "../../src/producer/profiles.js";
+import { PROFILE_NAMES } from "../../src/producer/intake/profiles.js";
 
 const directory = mkdtempSync(join(tmpdir(), "rpc-options-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { advance, INITIAL_STATE, isFinal, LifecycleError, type TaskEvent, type TaskState } from "../../src/producer/lifecycle.js";
+import { advance, INITIAL_STATE, isFinal, LifecycleError, type TaskEvent, type TaskState } from "../../../src/producer/dispatch/lifecycle.js";
 
 const policy = { maxAttempts: 3, retrying: true };
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import Sentiment from "sentiment";
 import { describe, expect, it } from "vitest";
-import { TaskSource } from "../../src/producer/payload.js";
+import { TaskSource } from "../../../src/producer/intake/payload.js";
 
 const DEFAULTS = { interval: 0.5, fibShare: 0.5, fibMin: 100, fibMax: 10000, seed: 0 };
 

@@ -7,8 +7,8 @@
  * the page against the run's log.
  */
 import { writeFileSync } from "node:fs";
-import type { Percentiles, Summary } from "./events.js";
-import { describeProfile, profileRate } from "./profiles.js";
+import type { Percentiles, Summary } from "../dispatch/events.js";
+import { describeProfile, profileRate } from "../intake/profiles.js";
 import type { QueueSample, ReportData, ReportTask } from "./report-data.js";
 import { chart, escapeHtml, type Layer, type Marker, type Point } from "./svg-chart.js";
 

@@ -8,12 +8,12 @@
  * front of the queue for another worker, and probes with `system ping` under capped exponential
  * back-off (0.1 s doubling to 2 s) until the consumer answers; meanwhile it takes no tasks.
  */
-import { sleep, type Operation, type Queue } from "../loop/index.js";
+import { sleep, type Operation, type Queue } from "../../loop/index.js";
 import { classifyFailure, type RpcClient } from "./client.js";
 import type { Ledger } from "./ledger.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../telemetry/log.js";
 import type { RpcTask } from "./rpc-task.js";
-import type { LiveStats } from "./stats.js";
+import type { LiveStats } from "../telemetry/stats.js";
 
 const PROBE_FIRST_DELAY = 0.1;
 const PROBE_MAX_DELAY = 2;

@@ -1,4 +1,4 @@
-import { formatCommand } from "../rpc/index.js";
+import { formatCommand } from "../../rpc/index.js";
 
 /** The handlers the simulated clients call (PROTOCOL §2). */
 export type TaskKind =

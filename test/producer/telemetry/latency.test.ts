@@ -1,7 +1,7 @@
 import * as hdr from "hdr-histogram-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LatencyHistogram } from "../../src/producer/latency.js";
+import { LatencyHistogram } from "../../../src/producer/telemetry/latency.js";
 
 describe("LatencyHistogram", () => {
   it("has no percentiles before the first latency", () => {

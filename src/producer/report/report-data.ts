@@ -9,9 +9,9 @@
  * Memory stays bounded on long runs: past a limit, a series keeps every other point and from
  * then on records every 2nd (then 4th, …) one; `sampling` in the data says by how much.
  */
-import type { ProducerEvent, Summary } from "./events.js";
-import type { Logger } from "./log.js";
-import type { LoadProfile } from "./profiles.js";
+import type { ProducerEvent, Summary } from "../dispatch/events.js";
+import type { Logger } from "../telemetry/log.js";
+import type { LoadProfile } from "../intake/profiles.js";
 
 /** A task that succeeded: times in seconds since the run started. */
 export interface ReportTask {

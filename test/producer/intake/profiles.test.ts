@@ -1,8 +1,8 @@
 // Load profiles: each gap function has the intended mean and shape for a fixed seed, and the
 // payload keeps to the schedule on the real loop.
 import { describe, expect, it } from "vitest";
-import { Queue } from "../../src/loop/index.js";
-import { clientPayload, TaskSource } from "../../src/producer/payload.js";
+import { Queue } from "../../../src/loop/index.js";
+import { clientPayload, TaskSource } from "../../../src/producer/intake/payload.js";
 import {
   FASTEST,
   gapFunction,
@@ -13,9 +13,9 @@ import {
   uniform,
   type GapFunction,
   type LoadProfile,
-} from "../../src/producer/profiles.js";
-import type { RpcTask } from "../../src/producer/rpc-task.js";
-import { runValue } from "../loop/run-loop.js";
+} from "../../../src/producer/intake/profiles.js";
+import type { RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
+import { runValue } from "../../loop/run-loop.js";
 
 const gaps = (gap: GapFunction, count: number): number[] => Array.from({ length: count }, (_, i) => gap(i));
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);

@@ -1,10 +1,10 @@
 // The live stats' arithmetic on a fake clock: busy share, rates, per-interval counts and
 // percentiles; and the text line a person reads.
 import { describe, expect, it } from "vitest";
-import type { ProducerEvent } from "../../src/producer/events.js";
-import { TextLogger } from "../../src/producer/log.js";
-import { bar, StatsLine } from "../../src/producer/stats-line.js";
-import { LiveStats } from "../../src/producer/stats.js";
+import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
+import { TextLogger } from "../../../src/producer/telemetry/log.js";
+import { bar, StatsLine } from "../../../src/producer/telemetry/stats-line.js";
+import { LiveStats } from "../../../src/producer/telemetry/stats.js";
 import pc from "picocolors";
 
 type StatsEvent = Extract<ProducerEvent, { event: "stats" }>;

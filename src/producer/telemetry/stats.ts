@@ -3,7 +3,7 @@
  * up, the share of the interval it had a call in flight, and its latency percentiles. The clock
  * is injected so the arithmetic can be tested on a fake one.
  */
-import type { ProducerEvent, TargetStats } from "./events.js";
+import type { ProducerEvent, TargetStats } from "../dispatch/events.js";
 import { LatencyHistogram } from "./latency.js";
 
 class TargetWindow {

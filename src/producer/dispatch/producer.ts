@@ -9,14 +9,14 @@
  * tasks with `shutdown` and lets the calls in flight finish or time out. `abort()` (the second
  * signal) fails everything not final at once and returns the summary to print before exiting.
  */
-import { Queue, sleep, spawn, type Operation } from "../loop/index.js";
+import { Queue, sleep, spawn, type Operation } from "../../loop/index.js";
 import { RpcClient } from "./client.js";
 import type { Summary } from "./events.js";
 import { Ledger } from "./ledger.js";
-import type { Logger } from "./log.js";
-import { clientPayload, type PayloadOptions } from "./payload.js";
+import type { Logger } from "../telemetry/log.js";
+import { clientPayload, type PayloadOptions } from "../intake/payload.js";
 import type { RpcTask } from "./rpc-task.js";
-import { LiveStats } from "./stats.js";
+import { LiveStats } from "../telemetry/stats.js";
 import type { TargetAddress } from "./targets.js";
 import { RpcWorker } from "./worker.js";
 

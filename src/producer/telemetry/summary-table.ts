@@ -1,4 +1,4 @@
-import type { Summary, TargetSummary } from "./events.js";
+import type { Summary, TargetSummary } from "../dispatch/events.js";
 
 const HEADERS = ["", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"];
 

@@ -4,7 +4,7 @@
  * terminal and NO_COLOR is unset.
  */
 import pc from "picocolors";
-import type { ProducerEvent, Summary } from "./events.js";
+import type { ProducerEvent, Summary } from "../dispatch/events.js";
 import { StatsLine } from "./stats-line.js";
 import { summaryTable } from "./summary-table.js";
 

@@ -11,7 +11,7 @@
  * many. The busy bar is linear: the share of the interval the target had a call in flight.
  */
 import type pc from "picocolors";
-import type { ProducerEvent, TargetStats } from "./events.js";
+import type { ProducerEvent, TargetStats } from "../dispatch/events.js";
 
 type Colours = ReturnType<typeof pc.createColors>;
 type StatsEvent = Extract<ProducerEvent, { event: "stats" }>;

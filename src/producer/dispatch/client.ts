@@ -1,5 +1,5 @@
-import { connect, SocketError, TimeoutError, type ConnectOptions, type Operation } from "../loop/index.js";
-import { isFinalErrorCode, parseReply, RpcError } from "../rpc/index.js";
+import { connect, SocketError, TimeoutError, type ConnectOptions, type Operation } from "../../loop/index.js";
+import { isFinalErrorCode, parseReply, RpcError } from "../../rpc/index.js";
 
 /** Replies longer than this are refused: the handlers' largest answer, F(10⁶), has 208,988 digits. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;

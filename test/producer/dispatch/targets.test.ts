@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTarget, parseTargets, TargetError } from "../../src/producer/targets.js";
+import { parseTarget, parseTargets, TargetError } from "../../../src/producer/dispatch/targets.js";
 
 describe("targets", () => {
   it("reads PORT as 127.0.0.1:PORT", () => {

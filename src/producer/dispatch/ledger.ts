@@ -6,9 +6,9 @@
  */
 import type { CallFailure } from "./client.js";
 import type { HandlerSummary, Summary, TargetSummary } from "./events.js";
-import { LatencyHistogram } from "./latency.js";
+import { LatencyHistogram } from "../telemetry/latency.js";
 import { advance, INITIAL_STATE, type TaskEvent, type TaskState } from "./lifecycle.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../telemetry/log.js";
 import type { RpcTask } from "./rpc-task.js";
 
 /** What the ledger keeps of a task that has not reached a final state. */

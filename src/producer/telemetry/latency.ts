@@ -1,5 +1,5 @@
 import * as hdr from "hdr-histogram-js";
-import type { Percentiles } from "./events.js";
+import type { Percentiles } from "../dispatch/events.js";
 
 /**
  * Latencies in milliseconds, kept in an HDR histogram (3 significant digits, microsecond

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CallFailure } from "../../src/producer/client.js";
-import type { ProducerEvent } from "../../src/producer/events.js";
-import { Ledger } from "../../src/producer/ledger.js";
-import { makeTask, type RpcTask } from "../../src/producer/rpc-task.js";
+import type { CallFailure } from "../../../src/producer/dispatch/client.js";
+import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
+import { Ledger } from "../../../src/producer/dispatch/ledger.js";
+import { makeTask, type RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
 
 function recordingLedger(maxAttempts = 3) {
   const events: ProducerEvent[] = [];

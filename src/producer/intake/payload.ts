@@ -9,8 +9,8 @@ import type { Faker } from "@faker-js/faker";
 // only a ready instance, but its class and merged definitions (English over base, as the index's
 // `[en, base]`) make a seeded Faker of the same locale: the same stream for a seed.
 import { faker as english } from "@faker-js/faker/locale/en";
-import { sleep, type Operation, type Queue } from "../loop/index.js";
-import { makeTask, type RpcTask } from "./rpc-task.js";
+import { sleep, type Operation, type Queue } from "../../loop/index.js";
+import { makeTask, type RpcTask } from "../dispatch/rpc-task.js";
 import { englishSentence } from "./sentences.js";
 
 export interface PayloadOptions {

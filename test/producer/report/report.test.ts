@@ -1,11 +1,11 @@
 // The HTML report: what the recorder keeps from the events, and a page that is self-contained,
 // safe, and carries its data for programs.
 import { describe, expect, it } from "vitest";
-import type { ProducerEvent, Summary } from "../../src/producer/events.js";
-import type { Logger } from "../../src/producer/log.js";
-import { renderReport } from "../../src/producer/report.js";
-import { MAX_QUEUE_SAMPLES, ReportRecorder, type ReportData } from "../../src/producer/report-data.js";
-import { niceTicks } from "../../src/producer/svg-chart.js";
+import type { ProducerEvent, Summary } from "../../../src/producer/dispatch/events.js";
+import type { Logger } from "../../../src/producer/telemetry/log.js";
+import { renderReport } from "../../../src/producer/report/report.js";
+import { MAX_QUEUE_SAMPLES, ReportRecorder, type ReportData } from "../../../src/producer/report/report-data.js";
+import { niceTicks } from "../../../src/producer/report/svg-chart.js";
 
 const A = "127.0.0.1:9000";
 const B = "127.0.0.1:9001";

@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { SocketError, TimeoutError } from "../../src/loop/index.js";
-import { RpcError } from "../../src/rpc/index.js";
-import { classifyFailure, RpcClient } from "../../src/producer/client.js";
-import { freePort } from "../helpers/ports.js";
-import { runLoop } from "../loop/run-loop.js";
+import { SocketError, TimeoutError } from "../../../src/loop/index.js";
+import { RpcError } from "../../../src/rpc/index.js";
+import { classifyFailure, RpcClient } from "../../../src/producer/dispatch/client.js";
+import { freePort } from "../../helpers/ports.js";
+import { runLoop } from "../../loop/run-loop.js";
 
 const servers: Server[] = [];
 
