@@ -2,7 +2,7 @@
 // argv into options, a help text or one usage error line; main.ts does the talking and exiting.
 
 import { parseArgs } from "node:util";
-import { DEFAULT_MAX_FIB, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_READ_TIMEOUT_SECONDS } from "../rpc/index.js";
+import { DEFAULT_MAX_FIB, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_SLEEP_MS, DEFAULT_READ_TIMEOUT_SECONDS } from "../rpc/index.js";
 import { LOG_FORMATS, type LogFormat } from "./log.js";
 
 /** Everything the consumer is told on its command line. */
@@ -10,6 +10,7 @@ export interface ConsumerOptions {
   readonly port: number;
   readonly host: string;
   readonly maxFib: number;
+  readonly maxSleepMs: number;
   readonly readTimeoutSeconds: number;
   readonly maxRequestBytes: number;
   readonly logFormat: LogFormat;
@@ -25,6 +26,8 @@ export type CliResult =
 export const DEFAULT_HOST = "127.0.0.1";
 /** Beyond this V8's BigInt would not even hold F(N); long before, one request would hold the server for minutes. */
 const MAX_MAX_FIB = 1_000_000_000;
+/** An hour: a consumer that sleeps longer per request is not a stand-in for anything useful. */
+const MAX_MAX_SLEEP_MS = 3_600_000;
 /** Node timers hold at most 2³¹−1 ms. */
 const MAX_READ_TIMEOUT_SECONDS = 2_147_483;
 const MAX_MAX_REQUEST_BYTES = 1024 * 1024 * 1024;
@@ -39,12 +42,14 @@ order, one request and one reply per connection. PORT is an integer from 1 to 65
 Options:
   --host HOST               address to listen on (default: ${DEFAULT_HOST})
   --max-fib N               largest N for "fibonacci_generator calculate N" (default: ${DEFAULT_MAX_FIB})
+  --max-sleep-ms MS         largest MS for "system sleep MS" (default: ${DEFAULT_MAX_SLEEP_MS})
   --read-timeout SECONDS    time a client has to send a complete request (default: ${DEFAULT_READ_TIMEOUT_SECONDS})
   --max-request-bytes N     longest request in bytes, its newline not counted (default: ${DEFAULT_MAX_REQUEST_BYTES})
   --log-format text|json    log for people or one JSON object per line (default: text)
   -h, --help                show this help and exit
 
-Requests: "fibonacci_generator calculate N", "neural_analyzer polarity WORD ...", "system ping".
+Requests: "fibonacci_generator calculate N", "neural_analyzer polarity WORD ...", "system ping",
+"system sleep MS" (blocks the server for MS milliseconds without using the CPU).
 SIGINT/SIGTERM: finishes the request in hand, closes, exits 0.
 `;
 }
@@ -85,6 +90,7 @@ export function parseCli(argv: readonly string[]): CliResult {
       options: {
         host: { type: "string" },
         "max-fib": { type: "string" },
+        "max-sleep-ms": { type: "string" },
         "read-timeout": { type: "string" },
         "max-request-bytes": { type: "string" },
         "log-format": { type: "string" },
@@ -101,6 +107,8 @@ export function parseCli(argv: readonly string[]): CliResult {
         port: integer("PORT", positionals[0]!, 1, 65535),
         host,
         maxFib: values["max-fib"] === undefined ? DEFAULT_MAX_FIB : integer("--max-fib", values["max-fib"], 0, MAX_MAX_FIB),
+        maxSleepMs:
+          values["max-sleep-ms"] === undefined ? DEFAULT_MAX_SLEEP_MS : integer("--max-sleep-ms", values["max-sleep-ms"], 0, MAX_MAX_SLEEP_MS),
         readTimeoutSeconds:
           values["read-timeout"] === undefined
             ? DEFAULT_READ_TIMEOUT_SECONDS

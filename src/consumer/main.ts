@@ -14,7 +14,7 @@ const BAD_HOST_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EADDRNOTA
 function start(options: ConsumerOptions): void {
   const log = createLog(options.logFormat);
   const server = new BlockingServer({
-    registry: new Registry(standardHandlers({ maxFib: options.maxFib })),
+    registry: new Registry(standardHandlers({ maxFib: options.maxFib, maxSleepMs: options.maxSleepMs })),
     log,
     limits: {
       ...DEFAULT_REQUEST_LIMITS,

@@ -12,6 +12,8 @@ export const QUIET_SECONDS = 0.1;
 
 /** Largest N that `fibonacci_generator calculate N` accepts by default. */
 export const DEFAULT_MAX_FIB = 1_000_000;
+/** Default bound on MS for `system sleep MS` (`--max-sleep-ms`). */
+export const DEFAULT_MAX_SLEEP_MS = 10_000;
 
 /** The limits a consumer enforces on one request. */
 export interface RequestLimits {

@@ -5,15 +5,15 @@ describe("parseCli", () => {
   it("takes a port and applies every default", () => {
     expect(parseCli(["5000"])).toEqual({
       kind: "run",
-      options: { port: 5000, host: "127.0.0.1", maxFib: 1_000_000, readTimeoutSeconds: 2, maxRequestBytes: 65_536, logFormat: "text" },
+      options: { port: 5000, host: "127.0.0.1", maxFib: 1_000_000, maxSleepMs: 10_000, readTimeoutSeconds: 2, maxRequestBytes: 65_536, logFormat: "text" },
     });
   });
 
   it("reads every option", () => {
-    const cli = parseCli(["--host", "0.0.0.0", "--max-fib", "50", "--read-timeout", "0.5", "--max-request-bytes", "100", "--log-format", "json", "65535"]);
+    const cli = parseCli(["--host", "0.0.0.0", "--max-fib", "50", "--max-sleep-ms", "20", "--read-timeout", "0.5", "--max-request-bytes", "100", "--log-format", "json", "65535"]);
     expect(cli).toEqual({
       kind: "run",
-      options: { port: 65535, host: "0.0.0.0", maxFib: 50, readTimeoutSeconds: 0.5, maxRequestBytes: 100, logFormat: "json" },
+      options: { port: 65535, host: "0.0.0.0", maxFib: 50, maxSleepMs: 20, readTimeoutSeconds: 0.5, maxRequestBytes: 100, logFormat: "json" },
     });
   });
 
@@ -52,7 +52,7 @@ describe("parseCli", () => {
 
   it("lists every option with its default in the help", () => {
     const text = helpText();
-    for (const option of ["--host", "--max-fib", "--read-timeout", "--max-request-bytes", "--log-format", "--help"]) {
+    for (const option of ["--host", "--max-fib", "--max-sleep-ms", "--read-timeout", "--max-request-bytes", "--log-format", "--help"]) {
       expect(text).toContain(option);
     }
     for (const value of ["127.0.0.1", "1000000", "(default: 2)", "65536", "(default: text)"]) expect(text).toContain(value);
