@@ -15,3 +15,4 @@ export { timebox, withTimeout } from "./timeout.js";
 export type { Timeboxed } from "./timeout.js";
 export { connect, Connection, SocketError } from "./net.js";
 export type { ConnectOptions } from "./net.js";
+export { listen, Listener } from "./listen.js";

@@ -188,6 +188,19 @@ export class Connection {
   }
 
   /**
+   * Reads what has arrived (waiting while nothing has) and returns it; `null` once the peer has
+   * ended the stream and every byte was read.
+   */
+  *read(): Operation<Buffer | null> {
+    for (;;) {
+      const chunk = this.socket.read() as Buffer | null;
+      if (chunk !== null) return chunk;
+      if (this.socket.readableEnded) return null;
+      yield new SocketWait(this, READ);
+    }
+  }
+
+  /**
    * Reads one line and returns it without its `\n` (and a `\r` before it). At end of stream it
    * returns what is left, or `null` when nothing is.
    */
