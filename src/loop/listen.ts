@@ -36,10 +36,13 @@ export class Listener {
     server.on("error", (error: NodeJS.ErrnoException) => this.incoming.offer(listenError(error, address)));
   }
 
-  /** Waits for the next client. Throws a `SocketError` the server met while accepting. */
+  /**
+   * Waits for the next client. Throws a `SocketError` the server met while accepting, and one
+   * with code `ECLOSED` once the listener is closed (also to a task already waiting).
+   */
   *accept(): Operation<Connection> {
     const next = yield* this.incoming.get();
-    if (next instanceof SocketError) throw next;
+    if (next instanceof SocketError) throw closedAgain(this.incoming, next);
     next.off("error", ignoreUntilAccepted);
     return new Connection(next, peerOf(next));
   }
@@ -48,6 +51,7 @@ export class Listener {
   close(): void {
     this.server.close();
     for (const next of this.incoming.removeWhere(() => true)) if (!(next instanceof SocketError)) next.destroy();
+    this.incoming.offer(closedError(this.address));
   }
 }
 
@@ -65,6 +69,16 @@ export class Listener {
 export function* listen(host: string, port: number): Operation<Listener> {
   // allowHalfOpen: a client may half-close after its request and still read the reply (PROTOCOL §1).
   const server = createServer({ allowHalfOpen: true, noDelay: true });
+  const bound = yield* bind(server, host, port);
+  return new Listener(server, bound.address, bound.port);
+}
+
+/**
+ * Starts `server` (a `net.Server`, or an `http.Server`, which is one) listening on `host:port` and
+ * returns the address it bound. Fails with a `SocketError` naming the address; the server is
+ * closed then, and also when the waiting task is halted.
+ */
+export function* bind(server: Server, host: string, port: number): Operation<{ readonly address: string; readonly port: number }> {
   const wanted = `${host}:${port}`;
   try {
     yield* action<void>(`listen ${wanted}`, (resolve, reject) => {
@@ -82,11 +96,12 @@ export function* listen(host: string, port: number): Operation<Listener> {
   }
   const bound = server.address();
   if (bound === null || typeof bound === "string") throw new SocketError(`${wanted} is not a TCP address`, "EINVAL", wanted);
-  const shown = bound.family === "IPv6" ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
-  return new Listener(server, shown, bound.port);
+  const address = bound.family === "IPv6" ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+  return { address, port: bound.port };
 }
 
-function listenError(error: NodeJS.ErrnoException, address: string): SocketError {
+/** A server's error as a `SocketError` that says what happened to the address in words. */
+export function listenError(error: NodeJS.ErrnoException, address: string): SocketError {
   const code = error.code ?? "EUNKNOWN";
   const why: Record<string, string> = {
     EADDRINUSE: `${address} is already in use`,
@@ -103,3 +118,14 @@ function peerOf(socket: Socket): string {
 }
 
 function ignoreUntilAccepted(): void {}
+
+/** What `accept` throws once a listener is closed. */
+export function closedError(address: string): SocketError {
+  return new SocketError(`the server on ${address} is closed`, "ECLOSED", address);
+}
+
+/** Leaves a "closed" error in the queue for the next `accept` too, and returns the error to throw. */
+export function closedAgain<T>(incoming: Queue<T | SocketError>, error: SocketError): SocketError {
+  if (error.code === "ECLOSED") incoming.offer(error);
+  return error;
+}

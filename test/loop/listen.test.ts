@@ -103,3 +103,29 @@ describe("a server on the loop", () => {
     expect(port).toBeGreaterThan(0);
   });
 });
+
+describe("closing a server", () => {
+  it("ends a pending accept, and every later one, with ECLOSED", async () => {
+    const codes = await runValue(function* () {
+      const listener = yield* listen("127.0.0.1", 0);
+      const waiting = yield* spawn(function* () {
+        try {
+          yield* listener.accept();
+          return "accepted";
+        } catch (error) {
+          return (error as SocketError).code;
+        }
+      });
+      listener.close();
+      const first = yield* waiting;
+      let second = "accepted";
+      try {
+        yield* listener.accept();
+      } catch (error) {
+        second = (error as SocketError).code;
+      }
+      return [first, second];
+    });
+    expect(codes).toEqual(["ECLOSED", "ECLOSED"]);
+  });
+});
