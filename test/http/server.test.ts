@@ -139,3 +139,28 @@ describe("an HTTP server on the loop", () => {
     expect((error as SocketError).message).toMatch(/^127\.0\.0\.1:\d+ is already in use$/);
   });
 });
+
+describe("an HTTP request on the loop", () => {
+  it("gets the status and the whole body, and says plainly when nobody listens", async () => {
+    const { fetchText, HttpClientError } = await import("../../src/http/client.js");
+    const answer = await withServer(
+      function* (exchange) {
+        const body = (yield* exchange.readBody(100)).toString();
+        exchange.respond(201, `got ${body}\n`, { "x-test": "yes" });
+      },
+      (port) => runValue(() => fetchText(new URL(`http://127.0.0.1:${port}/rpc`), { method: "POST", body: "system ping", timeout: 5 })),
+    );
+    expect(answer.status).toBe(201);
+    expect(answer.body).toBe("got system ping\n");
+    expect(answer.headers["x-test"]).toBe("yes");
+
+    const port = await runValue(function* () {
+      const http = yield* serveHttp("127.0.0.1", 0);
+      http.close();
+      return http.port;
+    });
+    const error = await runValue(() => fetchText(new URL(`http://127.0.0.1:${port}/`), { timeout: 5 })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpClientError);
+    expect((error as Error).message).toBe(`HTTP request to 127.0.0.1:${port} failed: connection refused`);
+  });
+});
