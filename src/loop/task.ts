@@ -43,7 +43,7 @@ import { trace, tracing } from "./trace.js";
 type State = "ready" | "running" | "waiting" | "done";
 
 /** Told once when a task ends; `halted` is true when it was halted rather than finished. */
-type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
+export type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
 
 /**
  * How many waits a task may satisfy at once (an item already in a queue, a task already done)
@@ -75,9 +75,12 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private iterator: Iterator<Effect<unknown>, T, unknown> | undefined;
   /** The effect it waits on (or last waited on); its label is read only when someone asks. */
   private waitingOn: Effect<unknown> | undefined;
-  // Made when first needed: most tasks have no children and at most one watcher, and a Set
+  // Made when first needed: most tasks have no children and at most one joiner, and a Set
   // costs more memory than the rest of a task (100,000 sleeping tasks must stay small).
   private children: Set<Task<unknown>> | undefined;
+  /** Who joined it (`yield* task`, timebox): they own its error. Internal to the loop. */
+  private joiners: Set<Watcher<T>> | undefined;
+  /** Who only watches it: told how it ended, never owners of its error. */
   private watchers: Set<Watcher<T>> | undefined;
   private waitToken = 0;
   private teardown: Teardown | undefined;
@@ -94,7 +97,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private interrupted = false;
   private outcome: Result<T> | undefined;
   private halted = false;
-  /** Made when the task fails and watchers are handed its error: who holds it (see redeliver). */
+  /** Made when the task fails and joiners are handed its error: who holds it (see redeliver). */
   private errorHandoff: { holders: number; drops: number; delivered: boolean } | undefined;
 
   constructor(
@@ -144,17 +147,33 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
 
   /**
    * Calls `watcher` once when the task ends (at once if it already has). Returns the unwatch.
-   * A task's error goes to its watchers rather than to its parent while anyone watches.
+   * Watching never takes the task's error: it still goes to a joiner, or else to the parent
+   * (or `onExit`), exactly as if nobody watched. Only `yield* task` receives an error.
    */
   watch(watcher: Watcher<T>): () => void {
     if (this.outcome !== undefined) {
-      if (this.errorHandoff !== undefined) this.errorHandoff.holders++; // a copy for a late joiner
-      watcher(this.outcome, this.halted);
+      callWatcher(watcher, this.outcome, this.halted);
       return noop;
     }
     const watchers = (this.watchers ??= new Set());
     watchers.add(watcher);
     return () => watchers.delete(watcher);
+  }
+
+  /**
+   * @internal For the loop's own joins (`yield* task`, timebox) only: like `watch`, but the
+   * joiner takes the error over — it must throw it at its `yield*`, or hand it back with
+   * `redeliver` if it is cancelled first. Not part of the public `Task`.
+   */
+  join(joiner: Watcher<T>): () => void {
+    if (this.outcome !== undefined) {
+      if (this.errorHandoff !== undefined) this.errorHandoff.holders++; // a copy for a late joiner
+      joiner(this.outcome, this.halted);
+      return noop;
+    }
+    const joiners = (this.joiners ??= new Set());
+    joiners.add(joiner);
+    return () => joiners.delete(joiner);
   }
 
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
@@ -265,10 +284,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   }
 
   /**
-   * Called from the teardown of a watcher that was handed this task's error, when the watcher's
-   * task is halted (or interrupted) before receiving it. Once every watcher handed the error has
-   * dropped it so, it goes where it would have gone with no watcher: to the parent. If the parent
-   * is done too, it is thrown, and the teardown's throw becomes the halted watcher's own error
+   * Called from the teardown of a joiner that was handed this task's error, when the joiner's
+   * task is halted (or interrupted) before receiving it. Once every joiner handed the error has
+   * dropped it so, it goes where it would have gone with no joiner: to the parent. If the parent
+   * is done too, it is thrown, and the teardown's throw becomes the halted joiner's own error
    * (see runTeardown). While another holder may still receive it, or once it went to the parent,
    * dropping a copy loses nothing: an error is never delivered twice.
    */
@@ -358,13 +377,18 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.parent?.children?.delete(this as Task<unknown>);
     if (tracing) trace(`${this.describe()} ${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
 
-    const watchers = this.watchers === undefined ? [] : [...this.watchers];
-    this.watchers = undefined;
+    const joiners = this.joiners === undefined ? [] : [...this.joiners];
+    this.joiners = undefined;
     if (!outcome.ok && !halted) {
-      // With no watcher, the error goes to the parent (or onExit) below: delivered already.
-      this.errorHandoff = { holders: watchers.length, drops: 0, delivered: watchers.length === 0 };
+      // With no joiner, the error goes to the parent (or onExit) below: delivered already.
+      this.errorHandoff = { holders: joiners.length, drops: 0, delivered: joiners.length === 0 };
     }
-    for (const watcher of watchers) watcher(outcome, halted);
+    for (const joiner of joiners) joiner(outcome, halted);
+    if (this.watchers !== undefined) {
+      const watchers = [...this.watchers];
+      this.watchers = undefined;
+      for (const watcher of watchers) callWatcher(watcher, outcome, halted);
+    }
 
     if (this.onExit !== undefined) {
       try {
@@ -372,10 +396,19 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       } catch (error) {
         reportUncaught(error);
       }
-    } else if (!outcome.ok && !halted && watchers.length === 0) {
+    } else if (!outcome.ok && !halted && joiners.length === 0) {
       if (this.parent !== undefined) this.parent.interrupt(outcome.error);
       else reportUncaught(outcome.error);
     }
+  }
+}
+
+/** A watcher is user code: its exception is its own bug, reported as uncaught, never the loop's. */
+function callWatcher<T>(watcher: Watcher<T>, outcome: Result<T>, halted: boolean): void {
+  try {
+    watcher(outcome, halted);
+  } catch (error) {
+    reportUncaught(error);
   }
 }
 
@@ -395,7 +428,7 @@ function joinEffect<T>(task: Task<T>): Effect<T> {
     label: `join ${task.describe()}`,
     enter(resume) {
       let handedError: { error: unknown } | undefined;
-      const unwatch = task.watch((outcome, halted) => {
+      const unwatch = task.join((outcome, halted) => {
         if (!halted && !outcome.ok) handedError = { error: outcome.error };
         resume(halted ? failure(new HaltedError(`${task.describe()} was halted`)) : outcome);
       });

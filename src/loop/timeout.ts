@@ -27,7 +27,7 @@ export function* timebox<T>(seconds: number, op: Operation<T>): Operation<Timebo
         resume(success({ timedOut: true }));
       }, ms);
       let handedError: { error: unknown } | undefined;
-      const unwatch = child.watch((outcome: Result<T>, halted: boolean) => {
+      const unwatch = child.join((outcome: Result<T>, halted: boolean) => {
         clearTimeout(timer);
         if (halted) resume(failure(new HaltedError(`${child.describe()} was halted`)));
         else if (outcome.ok) resume(success({ timedOut: false, value: outcome.value }));

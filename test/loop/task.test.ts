@@ -282,6 +282,39 @@ describe("spawn and structured concurrency", () => {
   });
 });
 
+describe("errors never vanish through the API", () => {
+  it("tells a watcher how a failed child ended, but the error still goes to the parent", async () => {
+    const watched: unknown[] = [];
+    const outcome = await runLoop(function* () {
+      const child = yield* spawn(function* (): Operation<void> {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      child.watch((ended) => watched.push(ended)); // a watcher that does not rethrow owns nothing
+      yield* sleep(10);
+    });
+    expect(watched).toMatchObject([{ ok: false, error: { message: "child broke" } }]);
+    expect(outcome).toMatchObject({ ok: false, error: { message: "child broke" } });
+  });
+
+  it("still gives the error to the task that joins a watched child", async () => {
+    const value = await runValue(function* () {
+      const child = yield* spawn(function* (): Operation<void> {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      child.watch(() => {});
+      try {
+        yield* child;
+        return "joined";
+      } catch (error) {
+        return `caught ${(error as Error).message}`;
+      }
+    });
+    expect(value).toBe("caught child broke");
+  });
+});
+
 describe("the drain loop", () => {
   it("survives a million synchronous hand-offs without growing the stack", async () => {
     // Each wait resolves at once, inside `enter`: without a flat drain loop this would recurse.
