@@ -1,6 +1,6 @@
 import { failure, operation, perform, success, type Effect, type Operation, type Result } from "./effect.js";
 import { checkSeconds, HaltedError, TimeoutError } from "./errors.js";
-import { spawn } from "./spawn.js";
+import { spawnCoroutine } from "./spawn.js";
 
 /** The outcome of `timebox`: for a caller that treats running out of time as a normal outcome. */
 export type Timeboxed<T> = { readonly timedOut: true } | { readonly timedOut: false; readonly value: T };
@@ -21,7 +21,7 @@ export function timebox<T>(seconds: number, op: Operation<T>): Operation<Timebox
 
 function* runTimebox<T>(seconds: number, op: Operation<T>): Iterator<Effect<unknown>, Timeboxed<T>, unknown> {
   const ms = checkSeconds(seconds, "timebox");
-  const child = yield* spawn(() => op);
+  const child = yield* spawnCoroutine(() => op);
   return yield* perform<Timeboxed<T>>({
     label: `timebox(${seconds}) of ${child.describe()}`,
     enter(resume) {

@@ -2,7 +2,8 @@
 // only describes the work; nothing happens until `yield*`, and each `yield*` runs it afresh.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { action, connect, perform, Queue, sleep, spawn, success, timebox, withTimeout, type Effect, type Operation, type Task } from "../../src/loop/index.js";
+import { perform, success, type Effect } from "../../src/loop/effects.js";
+import { action, connect, Queue, sleep, spawn, timebox, withTimeout, type Operation, type Task } from "../../src/loop/index.js";
 import { runValue } from "./run-loop.js";
 
 describe("a saved operation", () => {

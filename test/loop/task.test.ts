@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { action, HaltedError, MisuseError, perform, run, sleep, spawn, success, type Operation, type Result, type Task } from "../../src/loop/index.js";
+import { perform, success } from "../../src/loop/effects.js";
+import { action, HaltedError, MisuseError, run, sleep, spawn, type Operation, type Outcome, type Task } from "../../src/loop/index.js";
 import { runLoop, runValue } from "./run-loop.js";
 
 describe("run", () => {
@@ -364,7 +365,7 @@ describe("halts and errors that meet in one turn (found by the property test)", 
     throw new Error(message);
   }
 
-  function exit<T>(body: () => Operation<T>, setup?: (task: Task<T>) => void): Promise<Result<T>> {
+  function exit<T>(body: () => Operation<T>, setup?: (task: Task<T>) => void): Promise<Outcome<T>> {
     return new Promise((resolve) => {
       const task = run(body, resolve);
       setup?.(task);
