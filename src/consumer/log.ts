@@ -3,14 +3,8 @@
 // (the command, cut to 80 characters), how it ended (`ok` or the error code) and how long the
 // connection was served (ms).
 
-import pc from "picocolors";
+import { colourWanted, colours, type LogFormat } from "../cli/index.js";
 import type { RpcErrorCode } from "../rpc/index.js";
-
-/** `text` for people at a terminal, `json` for machines. */
-export type LogFormat = "text" | "json";
-
-/** The log formats, for usage checks. */
-export const LOG_FORMATS: readonly LogFormat[] = ["text", "json"];
 
 /** One served connection. */
 export interface RequestRecord {
@@ -74,7 +68,7 @@ function defaultSinks(): LogSinks {
       if (stdoutOpen) process.stdout.write(line + "\n");
     },
     err: (line) => process.stderr.write(line + "\n"),
-    color: process.stdout.isTTY === true && !process.env["NO_COLOR"],
+    color: colourWanted(process.stdout),
   };
 }
 
@@ -113,7 +107,7 @@ function jsonLog({ out }: LogSinks): ConsumerLog {
 }
 
 function textLog({ out, err, color = false }: LogSinks): ConsumerLog {
-  const c = pc.createColors(color);
+  const c = colours(color);
   const line = (text: string): void => out(`${c.dim(new Date().toISOString())} ${text}`);
   return {
     listening: (host, port) => line(`${c.green("listening on")} ${c.bold(hostPort(host, port))}`),
