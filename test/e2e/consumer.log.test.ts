@@ -3,8 +3,7 @@
 // and says how many when the reader catches up.
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../helpers/ports.js";
-import { bundleCommand } from "../helpers/processes.js";
+import { bundleCommand, freePort } from "../helpers/processes.js";
 import { request } from "../helpers/tcp.js";
 import { waitUntil } from "../helpers/wait.js";
 
