@@ -18,6 +18,7 @@ import { clientPayload, type PayloadOptions } from "../intake/payload.js";
 import type { RpcTask } from "./rpc-task.js";
 import { LiveStats } from "../telemetry/stats.js";
 import type { TargetAddress } from "./targets.js";
+import { TaskQueue } from "./task-queue.js";
 import { RpcWorker } from "./worker.js";
 
 export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
@@ -47,7 +48,7 @@ export interface QueueObserver {
 type Control = { readonly kind: "payload_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
 
 export class Producer {
-  private readonly queue: Queue<RpcTask>;
+  private readonly queue: TaskQueue;
   private readonly ledger: Ledger;
   private readonly stats: LiveStats;
   private readonly workers: RpcWorker[];
@@ -61,7 +62,7 @@ export class Producer {
     private readonly log: Logger,
   ) {
     const names = options.targets.map((target) => target.name);
-    this.queue = new Queue<RpcTask>(options.queueLimit, "tasks");
+    this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
     this.stats = new LiveStats(names);
     this.ledger = new Ledger(log, options.retries + 1, names, {
       completed: (target, latencyMs) => this.stats.callCompleted(target, latencyMs),
@@ -81,7 +82,7 @@ export class Producer {
     const observer = this.options.queueObserver;
     if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
 
-    const payload = yield* spawn(() => clientPayload(this.queue, this.payloadOptions(), this.payloadEvents()));
+    const payload = yield* spawn(() => clientPayload(this.queue.tasks, this.payloadOptions(), this.payloadEvents()));
     payload.watch(() => this.control.offer({ kind: "payload_done" }));
 
     let payloadDone = false;

@@ -1,0 +1,55 @@
+// The producer in process, on real loopback sockets with tiny fake consumers: its policies
+// (retries go elsewhere, errors never vanish) tried in milliseconds rather than with processes.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
+import { Producer, type ProducerOptions } from "../../../src/producer/dispatch/producer.js";
+import { parseTarget } from "../../../src/producer/dispatch/targets.js";
+import { runLoop } from "../../loop/run-loop.js";
+import { after, closeFakeConsumers, fakeConsumer, type FakeConsumer } from "../fake-consumer.js";
+
+afterEach(closeFakeConsumers);
+
+function options(consumers: readonly FakeConsumer[], overrides: Partial<ProducerOptions> = {}): ProducerOptions {
+  return {
+    targets: consumers.map((consumer) => parseTarget(String(consumer.port))),
+    interval: 0,
+    fibShare: 1,
+    fibMin: 10,
+    fibMax: 20,
+    seed: 1,
+    tasks: 10,
+    duration: undefined,
+    timeout: 2,
+    retries: 2,
+    queueLimit: 1000,
+    queueTimeout: 30,
+    statsEvery: 0,
+    ...overrides,
+  };
+}
+
+/** Runs a producer to its end; returns its outcome and every event it logged. */
+async function runProducer(opts: ProducerOptions) {
+  const events: ProducerEvent[] = [];
+  const producer = new Producer(opts, { log: (event) => events.push(event) });
+  const outcome = await runLoop(() => producer.run());
+  const named = <K extends ProducerEvent["event"]>(name: K) => events.filter((e): e is Extract<ProducerEvent, { event: K }> => e.event === name);
+  return { outcome, events, named };
+}
+
+describe("a producer", () => {
+  it("sends a retry to another target while one is up, even when that one is busy: the retry waits for it", async () => {
+    const broken = await fakeConsumer(() => "ERROR internal: boom\n");
+    const healthy = await fakeConsumer(after(15, "55\n"));
+    const { outcome, named } = await runProducer(options([broken, healthy], { tasks: 40 }));
+
+    expect(outcome).toMatchObject({ ok: true, value: { produced: 40, succeeded: 40, failed: 0, lost: 0 } });
+    const retried = named("task_failed").filter((e) => e.target === broken.name);
+    expect(retried.length).toBeGreaterThan(0);
+    for (const failed of retried) {
+      expect(failed).toMatchObject({ reason: "internal", attempt: 1, final: false });
+      const resent = named("task_sent").find((e) => e.id === failed.id && e.attempt === 2);
+      expect(resent?.target, `task #${failed.id}'s retry`).toBe(healthy.name);
+    }
+  });
+});
