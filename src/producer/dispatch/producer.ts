@@ -82,8 +82,8 @@ export class Producer {
     const observer = this.options.queueObserver;
     if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
 
-    const payload = yield* spawn(() => clientPayload(this.queue.tasks, this.payloadOptions(), this.payloadEvents()));
-    payload.watch(() => this.control.offer({ kind: "payload_done" }));
+    // Joined by nobody, so an error of the payload is thrown into this task and fails the run.
+    const payload = yield* spawn(() => this.produce());
 
     let payloadDone = false;
     while (!payloadDone || this.ledger.pendingCount > 0) {
@@ -95,6 +95,7 @@ export class Producer {
         // Take the queued tasks (and one waiting to be put) out first, so halting the payload loses none.
         const queued = this.queue.removeWhere(() => true);
         payload.halt();
+        payloadDone = true;
         this.log.log({ event: "shutdown", signal: event.signal, queued: queued.length, in_flight: this.ledger.inFlight, forced: false });
         for (const task of queued) this.ledger.expire(task, "shutdown");
       }
@@ -126,6 +127,11 @@ export class Producer {
 
   private summary(): Summary {
     return this.ledger.summary((performance.now() - this.startedAt) / 1000);
+  }
+
+  private *produce(): Operation<void> {
+    yield* clientPayload(this.queue.tasks, this.payloadOptions(), this.payloadEvents());
+    this.control.offer({ kind: "payload_done" });
   }
 
   private payloadOptions(): PayloadOptions {

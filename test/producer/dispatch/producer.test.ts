@@ -38,6 +38,17 @@ async function runProducer(opts: ProducerOptions) {
 }
 
 describe("a producer", () => {
+  it("fails its run (never a clean summary) when the payload throws", async () => {
+    const consumer = await fakeConsumer(() => "55\n");
+    const gap = (index: number): number => {
+      if (index === 9) throw new Error("a bug in the load profile");
+      return 0;
+    };
+    const { outcome } = await runProducer(options([consumer], { tasks: 40, gap }));
+    expect(outcome.ok).toBe(false);
+    expect((outcome as { error: Error }).error.message).toBe("a bug in the load profile");
+  });
+
   it("sends a retry to another target while one is up, even when that one is busy: the retry waits for it", async () => {
     const broken = await fakeConsumer(() => "ERROR internal: boom\n");
     const healthy = await fakeConsumer(after(15, "55\n"));
