@@ -61,6 +61,16 @@ export function after(ms: number, reply: string): Answer {
   };
 }
 
+/** Sends an endless reply: 64 KiB chunks for as long as the client reads them. */
+export const endlessReply: Answer = (_line, socket) => {
+  const chunk = Buffer.alloc(64 * 1024, "7");
+  const pump = (): void => {
+    while (!socket.destroyed && socket.write(chunk));
+  };
+  socket.on("drain", pump);
+  pump();
+};
+
 /** Stops every fake consumer still open (for afterEach). */
 export async function closeFakeConsumers(): Promise<void> {
   await Promise.all([...open].map((consumer) => consumer.close()));

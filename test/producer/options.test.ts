@@ -65,3 +65,12 @@ describe("--profile and its parameters", () => {
     for (const name of PROFILE_NAMES) expect(USAGE).toMatch(new RegExp(`^  ${name} +\\S.*$`, "m"));
   });
 });
+
+describe("--max-reply-bytes", () => {
+  it("is 16 MiB by default and takes an integer >= 1", () => {
+    expect(parse().maxReplyBytes).toBe(16 * 1024 * 1024);
+    expect(parse("--max-reply-bytes", "4000000").maxReplyBytes).toBe(4_000_000);
+    expect(() => parse("--max-reply-bytes", "0")).toThrow(/--max-reply-bytes 0: expected an integer >= 1/);
+    expect(() => parse("--max-reply-bytes", "1.5")).toThrow(UsageError);
+  });
+});

@@ -33,6 +33,8 @@ export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
   readonly queueTimeout: number;
   /** Seconds between two `stats` events; 0 for none. */
   readonly statsEvery: number;
+  /** Longest reply taken from a consumer, in bytes; a longer one fails its task with `too_large`. */
+  readonly maxReplyBytes?: number;
   readonly gap?: PayloadOptions["gap"];
   /** Told the queue depth and the calls in flight every `every` seconds (the HTML report's samples). */
   readonly queueObserver?: QueueObserver;
@@ -70,7 +72,7 @@ export class Producer {
     });
     const context = { ledger: this.ledger, stats: this.stats, log };
     this.workers = options.targets.map(
-      (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name), this.queue, context),
+      (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name, options.maxReplyBytes), this.queue, context),
     );
   }
 

@@ -5,7 +5,7 @@ import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
 import { Producer, type ProducerOptions } from "../../../src/producer/dispatch/producer.js";
 import { parseTarget } from "../../../src/producer/dispatch/targets.js";
 import { runLoop } from "../../loop/run-loop.js";
-import { after, closeFakeConsumers, fakeConsumer, type FakeConsumer } from "../fake-consumer.js";
+import { after, closeFakeConsumers, endlessReply, fakeConsumer, type FakeConsumer } from "../fake-consumer.js";
 
 afterEach(closeFakeConsumers);
 
@@ -62,5 +62,17 @@ describe("a producer", () => {
       const resent = named("task_sent").find((e) => e.id === failed.id && e.attempt === 2);
       expect(resent?.target, `task #${failed.id}'s retry`).toBe(healthy.name);
     }
+  });
+
+  it("fails a task whose reply passes --max-reply-bytes finally with too_large, reading no further, and keeps the consumer up", async () => {
+    const verbose = await fakeConsumer(endlessReply);
+    const { outcome, named } = await runProducer(options([verbose], { tasks: 3, maxReplyBytes: 100_000 }));
+
+    expect(outcome).toMatchObject({ ok: true, value: { produced: 3, failed: 3, lost: 0, failures: { too_large: 3 } } });
+    for (const failed of named("task_failed")) {
+      expect(failed).toMatchObject({ target: verbose.name, reason: "too_large", attempt: 1, final: true });
+      expect(failed.error).toContain("more than 100000 bytes");
+    }
+    expect(named("target_down")).toEqual([]);
   });
 });
