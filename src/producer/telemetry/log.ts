@@ -7,6 +7,7 @@ import pc from "picocolors";
 import type { ProducerEvent, Summary } from "../dispatch/events.js";
 import { StatsLine } from "./stats-line.js";
 import { summaryTable } from "./summary-table.js";
+import { terminalText } from "./terminal-text.js";
 
 export type LogFormat = "text" | "json";
 
@@ -78,6 +79,9 @@ export interface TextOptions {
   readonly quiet?: boolean;
 }
 
+/** Most characters of an error message shown on one line (a consumer's message may be long). */
+const MESSAGE_CHARS = 240;
+
 /** The per-task events that `quiet` leaves out of the text log. */
 const TASK_LINES: ReadonlySet<ProducerEvent["event"]> = new Set(["task_queued", "task_sent", "task_done"]);
 
@@ -113,18 +117,18 @@ export class TextLogger implements Logger {
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
       case "task_queued":
-        return `${tag(c.cyan, "queued")} #${e.id} ${clip(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
+        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
       case "task_sent":
         return `${tag(c.blue, "sent")} #${e.id} → ${e.target}${e.attempt > 1 ? c.yellow(` (attempt ${e.attempt})`) : ""}`;
       case "task_done":
-        return `${tag(c.green, "done")} #${e.id} ← ${e.target} in ${e.latency_ms.toFixed(1)} ms: ${clip(e.result, 60)}`;
+        return `${tag(c.green, "done")} #${e.id} ← ${e.target} in ${e.latency_ms.toFixed(1)} ms: ${terminalText(e.result, 60)}`;
       case "task_failed": {
         const where = e.target === null ? "never sent" : `at ${e.target}`;
         const next = e.final ? c.red("final") : c.yellow("will retry");
-        return `${tag(e.final ? c.red : c.yellow, "failed")} #${e.id} ${where} (attempt ${e.attempt}, ${next}): ${e.error}`;
+        return `${tag(e.final ? c.red : c.yellow, "failed")} #${e.id} ${where} (attempt ${e.attempt}, ${next}): ${terminalText(e.error, MESSAGE_CHARS)}`;
       }
       case "target_down":
-        return `${tag(c.red, "down")} ${c.bold(e.target)}: ${e.reason}; probing with system ping`;
+        return `${tag(c.red, "down")} ${c.bold(e.target)}: ${terminalText(e.reason, MESSAGE_CHARS)}; probing with system ping`;
       case "target_up":
         return `${tag(c.green, "up")} ${c.bold(e.target)} answers again (down ${e.down_s.toFixed(1)} s)`;
       case "queue_full":
@@ -166,8 +170,4 @@ function colourWanted(): boolean {
 
 function tag(colour: (text: string) => string, word: string): string {
   return colour(word.padEnd(7));
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
