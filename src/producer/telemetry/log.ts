@@ -90,6 +90,10 @@ export class TextLogger implements Logger {
   private readonly c: ReturnType<typeof pc.createColors>;
   private readonly stats: StatsLine;
   private readonly quiet: boolean;
+  /** Tasks with a call in flight: a `shutdown` failure of any other task was still queued. */
+  private readonly inFlight = new Set<number>();
+  /** Queued tasks failed by shutdown and not yet told: one line for all of them, not one each. */
+  private shutDownQueued = 0;
 
   constructor(
     private readonly write: Write = writeStdout,
@@ -101,10 +105,33 @@ export class TextLogger implements Logger {
   }
 
   log(event: ProducerEvent): void {
+    if (event.event === "task_sent") {
+      this.inFlight.add(event.id);
+    } else if (event.event === "task_done" || event.event === "task_failed") {
+      const wasInFlight = this.inFlight.delete(event.id);
+      if (event.event === "task_failed" && event.reason === "shutdown" && !wasInFlight) {
+        // They fail together, in one turn: told at the next event or at the end of the turn.
+        if (this.shutDownQueued++ === 0) setImmediate(() => this.tellShutDownQueued());
+        return;
+      }
+    }
+    this.tellShutDownQueued();
     if (this.quiet && TASK_LINES.has(event.event)) return;
+    this.line(this.format(event));
+  }
+
+  private tellShutDownQueued(): void {
+    const count = this.shutDownQueued;
+    if (count === 0) return;
+    this.shutDownQueued = 0;
+    this.line(`${tag(this.c.red, "failed")} ${count} queued task${count === 1 ? "" : "s"} failed with "shutdown" (final)`);
+  }
+
+  /** Writes `text` with the time in front; lines after the first are indented under it. */
+  private line(text: string): void {
     const time = new Date().toISOString().slice(11, 23);
     // Lines after the first belong to the same moment: indented under it, so the block reads as one.
-    const lines = this.format(event).split("\n");
+    const lines = text.split("\n");
     this.write(lines.map((line, i) => `${i === 0 ? this.c.dim(time) : " ".repeat(time.length)} ${line}\n`).join(""));
   }
 

@@ -31,3 +31,20 @@ describe("the text log, against terminal injection", () => {
     expect(terminalText("left\u2066right\u2069", 60)).toBe("left\\u2066right\\u2069");
   });
 });
+
+describe("the text log at shutdown", () => {
+  it.each([false, true])("tells queued tasks failed by shutdown in one line, in-flight ones each (quiet: %s)", (quiet) => {
+    const { log, text } = textLog({ quiet });
+    log({ event: "task_sent", id: 1, target: "127.0.0.1:9000", attempt: 1 });
+    log({ event: "shutdown", signal: "SIGINT", queued: 1000, in_flight: 1, forced: false });
+    for (let id = 2; id <= 1001; id++) log({ event: "task_failed", id, target: null, error: "shutdown", reason: "shutdown", attempt: 0, final: true });
+    log({ event: "task_failed", id: 1, target: "127.0.0.1:9000", error: "shutdown", reason: "shutdown", attempt: 1, final: true });
+
+    const lines = text().trimEnd().split("\n");
+    expect(lines.filter((line) => line.includes("failed"))).toEqual([
+      expect.stringMatching(/failed +1000 queued tasks failed with "shutdown" \(final\)$/),
+      expect.stringMatching(/failed +#1 at 127\.0\.0\.1:9000 \(attempt 1, final\): shutdown$/),
+    ]);
+    expect(lines).toHaveLength(quiet ? 3 : 4);
+  });
+});
