@@ -70,7 +70,7 @@ export class Producer {
       completed: (target, latencyMs) => this.stats.callCompleted(target, latencyMs),
       settled: () => this.control.offer({ kind: "settled" }),
     });
-    const context = { ledger: this.ledger, stats: this.stats, log };
+    const context = { ledger: this.ledger, stats: this.stats, log, targetDown: () => this.targetDown() };
     this.workers = options.targets.map(
       (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name, options.maxReplyBytes), this.queue, context),
     );
@@ -154,6 +154,12 @@ export class Producer {
       unblocked: (seconds: number) => this.log.log({ event: "queue_has_room", blocked_s: Math.round(seconds * 10) / 10 }),
       dropped: (task: RpcTask) => this.ledger.expire(task, "shutdown"),
     };
+  }
+
+  private targetDown(): void {
+    this.queue.targetDown();
+    // Said at once, so a user whose only consumer is down knows what will happen and when.
+    if (!this.workers.some((worker) => worker.up)) this.log.log({ event: "no_target_up", queue_timeout_s: this.options.queueTimeout });
   }
 
   /** While no consumer is up, a queued task waits at most `queueTimeout`, then fails with `no_consumer`. */

@@ -23,6 +23,8 @@ export interface WorkerContext {
   readonly ledger: Ledger;
   readonly stats: LiveStats;
   readonly log: Logger;
+  /** Told after this worker's target went down (and `target_down` was logged). */
+  targetDown(): void;
 }
 
 export class RpcWorker {
@@ -71,7 +73,7 @@ export class RpcWorker {
     if (this.downSince !== undefined) return;
     this.downSince = performance.now();
     this.context.log.log({ event: "target_down", target: this.target, reason });
-    this.queue.targetDown();
+    this.context.targetDown();
   }
 
   private *probeUntilUp(): Operation<void> {

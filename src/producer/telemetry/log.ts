@@ -158,6 +158,8 @@ export class TextLogger implements Logger {
         return `${tag(c.red, "down")} ${c.bold(e.target)}: ${terminalText(e.reason, MESSAGE_CHARS)}; probing with system ping`;
       case "target_up":
         return `${tag(c.green, "up")} ${c.bold(e.target)} answers again (down ${e.down_s.toFixed(1)} s)`;
+      case "no_target_up":
+        return `${tag(c.red, "down")} no consumer is up; queued tasks fail after ${e.queue_timeout_s} s (--queue-timeout)`;
       case "queue_full":
         return `${tag(c.magenta, "backlog")} the queue is full (${e.queue_limit} tasks): the payload waits for room`;
       case "queue_has_room":

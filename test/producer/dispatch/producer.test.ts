@@ -75,4 +75,15 @@ describe("a producer", () => {
     }
     expect(named("target_down")).toEqual([]);
   });
+
+  it("says at once when no consumer is up, then fails the queued tasks with no_consumer after --queue-timeout", async () => {
+    const gone = await fakeConsumer(() => "55\n");
+    await gone.close(); // its port now refuses
+    const { outcome, events } = await runProducer(options([gone], { tasks: 2, queueTimeout: 0.3 }));
+
+    expect(outcome).toMatchObject({ ok: true, value: { produced: 2, failed: 2, lost: 0, failures: { no_consumer: 2 } } });
+    const down = events.findIndex((e) => e.event === "target_down");
+    expect(events[down + 1]).toEqual({ event: "no_target_up", queue_timeout_s: 0.3 });
+    expect(events.filter((e) => e.event === "no_target_up")).toHaveLength(1);
+  });
 });

@@ -48,3 +48,11 @@ describe("the text log at shutdown", () => {
     expect(lines).toHaveLength(quiet ? 3 : 4);
   });
 });
+
+describe("the text log when every consumer is down", () => {
+  it("says what will happen, with the option that sets when", () => {
+    const { log, text } = textLog();
+    log({ event: "no_target_up", queue_timeout_s: 30 });
+    expect(text()).toMatch(/down +no consumer is up; queued tasks fail after 30 s \(--queue-timeout\)\n$/);
+  });
+});
