@@ -59,9 +59,9 @@ export const CONSUMER: Program<typeof options> = {
   about: `A blocking, single-command RPC consumer: it serves one TCP connection at a time, in arrival
 order, one request and one reply per connection. PORT is an integer from 1 to 65535.`,
   options,
-  epilogue: `Requests: "fibonacci_generator calculate N", "neural_analyzer polarity WORD ...",
-"system ping", "system sleep MS" (blocks the server for MS milliseconds without
-using the CPU). Times are at most ${MAX_TIMER_SECONDS} s, the longest a timer holds.
+  epilogue: `Requests: "fibonacci_generator calculate N",
+"neural_analyzer polarity WORD ...", "system ping", "system sleep MS" (blocks
+the server for MS milliseconds without using the CPU). Times are at most ${MAX_TIMER_SECONDS} s, the longest a timer holds.
 SIGINT/SIGTERM: finishes the request in hand, closes, exits 0.
 Exit codes: 0 after a signal, 1 when it cannot listen, 2 for bad usage.`,
 };

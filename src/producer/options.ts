@@ -28,6 +28,7 @@ import { MAX_FIB_LIMIT } from "../rpc/index.js";
 import type { ProducerOptions } from "./dispatch/producer.js";
 import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile } from "./intake/profiles.js";
 import { parseTargets, TargetError } from "./dispatch/targets.js";
+import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
 export { UsageError };
 
@@ -66,6 +67,10 @@ const options = {
   retries: option(integer(0, 100), { help: "retries of a call that failed by transport or with ERROR internal, on another consumer when one is up", default: 2 }),
   "queue-limit": option(integer(1, 10_000_000), { help: "most tasks in the queue; when it is full the payload waits (backpressure)", default: 1000 }),
   "queue-timeout": option(seconds({ beyond: "never" }), { help: "while no consumer is up, a queued task fails with no_consumer after this long", default: 30 }),
+  "max-reply-bytes": option(integer(1, 1024 * 1024 * 1024), {
+    help: "longest reply taken from a consumer; a longer one fails its task with too_large",
+    default: DEFAULT_MAX_REPLY_BYTES,
+  }),
   "stats-every": option(seconds({ zero: "no stats", beyond: "refuse" }), { help: "time between two live stats lines", default: 2 }),
   "log-format": logFormatOption("text for a person, or one JSON object per line"),
   quiet: flag("text mode: no line per task; failures, targets going down or up, stats and the summary stay"),
@@ -129,6 +134,7 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     retries: values.retries,
     queueLimit: values["queue-limit"],
     queueTimeout: values["queue-timeout"],
+    maxReplyBytes: values["max-reply-bytes"],
     statsEvery: values["stats-every"],
     logFormat: values["log-format"],
     profile,
@@ -174,6 +180,7 @@ export function describeOptions(cli: Cli): Record<string, string | number | null
     queue_limit: cli.queueLimit,
     queue_timeout: cli.queueTimeout,
     stats_every: cli.statsEvery,
+    max_reply_bytes: cli.maxReplyBytes ?? null,
     profile: cli.profile.kind,
     burst_size: cli.profile.kind === "burst" ? cli.profile.burstSize : null,
     period: cli.profile.kind === "sine" ? cli.profile.period : null,

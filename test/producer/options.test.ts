@@ -142,3 +142,12 @@ describe("integer options take integers in a stated range (issue 11 item 5)", ()
     expect(parse("--fib-min", "1000000000", "--fib-max", "1000000000")).toMatchObject({ fibMin: 1e9, fibMax: 1e9 });
   });
 });
+
+describe("--max-reply-bytes", () => {
+  it("is 16 MiB by default and takes an integer from 1", () => {
+    expect(parse().maxReplyBytes).toBe(16 * 1024 * 1024);
+    expect(parse("--max-reply-bytes", "4000000").maxReplyBytes).toBe(4_000_000);
+    expect(problem("--max-reply-bytes", "0", "9000")).toMatch(/^--max-reply-bytes must be an integer from 1/);
+    expect(problem("--max-reply-bytes", "1.5", "9000")).toMatch(/^--max-reply-bytes must be an integer from 1/);
+  });
+});

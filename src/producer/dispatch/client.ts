@@ -1,8 +1,12 @@
 import { connect, SocketError, TimeoutError, type ConnectOptions, type Operation } from "../../loop/index.js";
 import { isFinalErrorCode, parseReply, RpcError } from "../../rpc/index.js";
 
-/** Replies longer than this are refused: the handlers' largest answer, F(10⁶), has 208,988 digits. */
-const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+/**
+ * Replies longer than this are refused by default (`--max-reply-bytes`): the handlers' largest
+ * answer at their default limits, F(10⁶), has 208,988 digits; a consumer started with a larger
+ * `--max-fib` may need more.
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
 /**
  * A client for one consumer. Each `call` opens a connection, sends the command and a newline,
@@ -25,6 +29,8 @@ export class RpcClient {
     readonly port: number,
     readonly timeoutSeconds: number,
     peer?: string,
+    /** Reading stops here: memory per call is bounded by this, and the call fails with `too_large`. */
+    readonly maxReplyBytes = DEFAULT_MAX_REPLY_BYTES,
   ) {
     this.peer = peer ?? `${host}:${port}`;
     this.connectOptions = { deadline: timeoutSeconds, what: `call to ${this.peer}` };
@@ -32,13 +38,13 @@ export class RpcClient {
 
   /**
    * @throws RpcError for an `ERROR` reply; SocketError when the transport fails (refused, reset,
-   * closed without a reply); TimeoutError when the whole call took longer than the timeout.
+   * closed without a reply) or the reply is longer than `maxReplyBytes` (`ETOOLARGE`); TimeoutError when the whole call took longer than the timeout.
    */
   *call(command: string): Operation<string> {
     const connection = yield* connect(this.host, this.port, this.connectOptions);
     try {
       yield* connection.write(`${command}\n`);
-      const reply = parseReply((yield* connection.readToEnd(MAX_REPLY_BYTES)).toString("utf8"));
+      const reply = parseReply((yield* connection.readToEnd(this.maxReplyBytes)).toString("utf8"));
       if (reply.kind === "value") return reply.value;
       if (reply.kind === "error") throw reply.error;
       throw new SocketError(`${this.peer} closed the connection without a reply`, "ECLOSED", this.peer);
@@ -80,6 +86,8 @@ export function classifyFailure(error: unknown): CallFailure {
     return { reason: "timeout", message: `no reply within ${error.seconds} s (${error.operation})`, transport: true, retryable: true };
   }
   if (error instanceof SocketError) {
+    // The consumer answered, at length: the same request would be as large anywhere.
+    if (error.code === "ETOOLARGE") return { reason: "too_large", message: `the reply is too large: ${error.message}`, transport: false, retryable: false };
     const reason = TRANSPORT_REASONS.get(error.code) ?? "unreachable";
     return { reason, message: error.message, transport: true, retryable: true };
   }

@@ -87,6 +87,8 @@ export type ProducerEvent =
     }
   | { readonly event: "target_down"; readonly target: string; readonly reason: string }
   | { readonly event: "target_up"; readonly target: string; readonly down_s: number }
+  /** The last target up went down: queued tasks fail with `no_consumer` after `queue_timeout_s` unless one comes back. */
+  | { readonly event: "no_target_up"; readonly queue_timeout_s: number }
   | { readonly event: "queue_full"; readonly queue_limit: number }
   | { readonly event: "queue_has_room"; readonly blocked_s: number }
   | { readonly event: "shutdown"; readonly signal: string; readonly queued: number; readonly in_flight: number; readonly forced: boolean }

@@ -18,6 +18,7 @@ import { clientPayload, type PayloadOptions } from "../intake/payload.js";
 import type { RpcTask } from "./rpc-task.js";
 import { LiveStats } from "../telemetry/stats.js";
 import type { TargetAddress } from "./targets.js";
+import { TaskQueue } from "./task-queue.js";
 import { RpcWorker } from "./worker.js";
 
 export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
@@ -32,6 +33,8 @@ export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
   readonly queueTimeout: number;
   /** Seconds between two `stats` events; 0 for none. */
   readonly statsEvery: number;
+  /** Longest reply taken from a consumer, in bytes; a longer one fails its task with `too_large`. */
+  readonly maxReplyBytes?: number;
   readonly gap?: PayloadOptions["gap"];
   /** Told the queue depth and the calls in flight every `every` seconds (the HTML report's samples). */
   readonly queueObserver?: QueueObserver;
@@ -47,7 +50,7 @@ export interface QueueObserver {
 type Control = { readonly kind: "payload_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
 
 export class Producer {
-  private readonly queue: Queue<RpcTask>;
+  private readonly queue: TaskQueue;
   private readonly ledger: Ledger;
   private readonly stats: LiveStats;
   private readonly workers: RpcWorker[];
@@ -61,15 +64,15 @@ export class Producer {
     private readonly log: Logger,
   ) {
     const names = options.targets.map((target) => target.name);
-    this.queue = new Queue<RpcTask>(options.queueLimit, "tasks");
+    this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
     this.stats = new LiveStats(names);
     this.ledger = new Ledger(log, options.retries + 1, names, {
       completed: (target, latencyMs) => this.stats.callCompleted(target, latencyMs),
       settled: () => this.control.offer({ kind: "settled" }),
     });
-    const context = { ledger: this.ledger, stats: this.stats, log };
+    const context = { ledger: this.ledger, stats: this.stats, log, targetDown: () => this.targetDown() };
     this.workers = options.targets.map(
-      (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name), this.queue, context),
+      (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name, options.maxReplyBytes), this.queue, context),
     );
   }
 
@@ -81,7 +84,8 @@ export class Producer {
     const observer = this.options.queueObserver;
     if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
 
-    const payload = yield* spawn(() => this.runPayload());
+    // Joined by nobody, so an error of the payload is thrown into this task and fails the run.
+    const payload = yield* spawn(() => this.produce());
 
     let payloadDone = false;
     while (!payloadDone || this.ledger.pendingCount > 0) {
@@ -93,23 +97,12 @@ export class Producer {
         // Take the queued tasks (and one waiting to be put) out first, so halting the payload loses none.
         const queued = this.queue.removeWhere(() => true);
         payload.halt();
+        payloadDone = true;
         this.log.log({ event: "shutdown", signal: event.signal, queued: queued.length, in_flight: this.ledger.inFlight, forced: false });
         for (const task of queued) this.ledger.expire(task, "shutdown");
       }
     }
     return this.summary();
-  }
-
-  /**
-   * The payload, telling `run()` when it ends however it ends. Its error is not caught: it goes
-   * to `run()` at its `yield*`, and a bug in the payload fails the run rather than ending it clean.
-   */
-  private *runPayload(): Operation<void> {
-    try {
-      yield* clientPayload(this.queue, this.payloadOptions(), this.payloadEvents());
-    } finally {
-      this.control.offer({ kind: "payload_done" });
-    }
   }
 
   /** Tasks waiting in the queue now. */
@@ -138,6 +131,11 @@ export class Producer {
     return this.ledger.summary((performance.now() - this.startedAt) / 1000);
   }
 
+  private *produce(): Operation<void> {
+    yield* clientPayload(this.queue.tasks, this.payloadOptions(), this.payloadEvents());
+    this.control.offer({ kind: "payload_done" });
+  }
+
   private payloadOptions(): PayloadOptions {
     const { duration } = this.options;
     return {
@@ -156,6 +154,12 @@ export class Producer {
       unblocked: (seconds: number) => this.log.log({ event: "queue_has_room", blocked_s: Math.round(seconds * 10) / 10 }),
       dropped: (task: RpcTask) => this.ledger.expire(task, "shutdown"),
     };
+  }
+
+  private targetDown(): void {
+    this.queue.targetDown();
+    // Said at once, so a user whose only consumer is down knows what will happen and when.
+    if (!this.workers.some((worker) => worker.up)) this.log.log({ event: "no_target_up", queue_timeout_s: this.options.queueTimeout });
   }
 
   /** While no consumer is up, a queued task waits at most `queueTimeout`, then fails with `no_consumer`. */

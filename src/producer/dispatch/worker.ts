@@ -4,16 +4,17 @@
  * outcome. One worker per consumer on one queue means the first free consumer takes the next
  * task — fair dispatch, like a prefetch of 1.
  *
- * When a call fails by transport, the worker marks its consumer down, puts the task back at the
- * front of the queue for another worker, and probes with `system ping` under capped exponential
+ * When a call fails by transport, the worker marks its consumer down, gives the task back for
+ * another worker (task-queue.ts: a retry goes elsewhere while another target is up), and probes with `system ping` under capped exponential
  * back-off (0.1 s doubling to 2 s) until the consumer answers; meanwhile it takes no tasks.
  */
-import { sleep, type Operation, type Queue } from "../../loop/index.js";
+import { sleep, type Operation } from "../../loop/index.js";
 import { classifyFailure, type RpcClient } from "./client.js";
 import type { Ledger } from "./ledger.js";
 import type { Logger } from "../telemetry/log.js";
 import type { RpcTask } from "./rpc-task.js";
 import type { LiveStats } from "../telemetry/stats.js";
+import type { TaskQueue } from "./task-queue.js";
 
 const PROBE_FIRST_DELAY = 0.1;
 const PROBE_MAX_DELAY = 2;
@@ -22,6 +23,8 @@ export interface WorkerContext {
   readonly ledger: Ledger;
   readonly stats: LiveStats;
   readonly log: Logger;
+  /** Told after this worker's target went down (and `target_down` was logged). */
+  targetDown(): void;
 }
 
 export class RpcWorker {
@@ -29,7 +32,7 @@ export class RpcWorker {
 
   constructor(
     readonly client: RpcClient,
-    private readonly queue: Queue<RpcTask>,
+    private readonly queue: TaskQueue,
     private readonly context: WorkerContext,
   ) {}
 
@@ -46,13 +49,7 @@ export class RpcWorker {
   *handleTasks(): Operation<void> {
     for (;;) {
       if (!this.up) yield* this.probeUntilUp();
-      const task = yield* this.queue.get();
-      // A retry prefers another consumer: hand it to one that is idle right now, if any.
-      if (this.context.ledger.lastTarget(task) === this.target && this.queue.waitingGetters > 0) {
-        this.queue.putFront(task);
-        continue;
-      }
-      yield* this.handle(task);
+      yield* this.handle(yield* this.queue.next(this.target));
     }
   }
 
@@ -66,7 +63,7 @@ export class RpcWorker {
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure.transport) this.markDown(failure.message);
-      if (ledger.callFailed(task, failure) === "retry") this.queue.putFront(task);
+      if (ledger.callFailed(task, failure) === "retry") this.queue.retry(task, this.target);
     } finally {
       stats.busy(this.target, false);
     }
@@ -76,6 +73,7 @@ export class RpcWorker {
     if (this.downSince !== undefined) return;
     this.downSince = performance.now();
     this.context.log.log({ event: "target_down", target: this.target, reason });
+    this.context.targetDown();
   }
 
   private *probeUntilUp(): Operation<void> {

@@ -31,6 +31,12 @@ export interface PayloadOptions {
 
 const EnglishFaker = english.constructor as typeof Faker;
 
+/**
+ * After the queue was full, it "has room" again only below this share of its limit: a queue that
+ * hovers at its limit would otherwise say full / has room at every task (hysteresis).
+ */
+const ROOM_SHARE = 0.9;
+
 /** How far behind its schedule the payload may fall and still catch up. */
 const MAX_CATCH_UP_MS = 250;
 
@@ -40,7 +46,7 @@ export interface PayloadEvents {
   produced(task: RpcTask, depth: number): void;
   /** The queue is full: the payload waits for room (told once per episode, with the limit). */
   blocked(limit: number): void;
-  /** The queue had room again when the next task was made, after `blockedSeconds` of being full. */
+  /** The queue had room again (below 90 % of its limit) when a task was made, after `blockedSeconds` since it was full. */
   unblocked(blockedSeconds: number): void;
   /** The payload was halted while waiting to put `task`: it never entered the queue. */
   dropped(task: RpcTask): void;
@@ -85,7 +91,7 @@ export function* clientPayload(queue: Queue<RpcTask>, options: PayloadOptions, e
   for (let index = 0; (tasks === undefined || index < tasks) && timeLeft() > 0; index++) {
     const task = source.next();
     if (queue.waitingGetters > 0 || queue.size < queue.limit) {
-      if (blockedSince !== undefined) {
+      if (blockedSince !== undefined && (queue.waitingGetters > 0 || queue.size < queue.limit * ROOM_SHARE)) {
         events.unblocked((performance.now() - blockedSince) / 1000);
         blockedSince = undefined;
       }

@@ -7,6 +7,7 @@ import pc from "picocolors";
 import type { ProducerEvent, Summary } from "../dispatch/events.js";
 import { StatsLine } from "./stats-line.js";
 import { summaryTable } from "./summary-table.js";
+import { terminalText } from "./terminal-text.js";
 
 export type LogFormat = "text" | "json";
 
@@ -78,6 +79,9 @@ export interface TextOptions {
   readonly quiet?: boolean;
 }
 
+/** Most characters of an error message shown on one line (a consumer's message may be long). */
+const MESSAGE_CHARS = 240;
+
 /** The per-task events that `quiet` leaves out of the text log. */
 const TASK_LINES: ReadonlySet<ProducerEvent["event"]> = new Set(["task_queued", "task_sent", "task_done"]);
 
@@ -86,6 +90,10 @@ export class TextLogger implements Logger {
   private readonly c: ReturnType<typeof pc.createColors>;
   private readonly stats: StatsLine;
   private readonly quiet: boolean;
+  /** Tasks with a call in flight: a `shutdown` failure of any other task was still queued. */
+  private readonly inFlight = new Set<number>();
+  /** Queued tasks failed by shutdown and not yet told: one line for all of them, not one each. */
+  private shutDownQueued = 0;
 
   constructor(
     private readonly write: Write = writeStdout,
@@ -97,10 +105,33 @@ export class TextLogger implements Logger {
   }
 
   log(event: ProducerEvent): void {
+    if (event.event === "task_sent") {
+      this.inFlight.add(event.id);
+    } else if (event.event === "task_done" || event.event === "task_failed") {
+      const wasInFlight = this.inFlight.delete(event.id);
+      if (event.event === "task_failed" && event.reason === "shutdown" && !wasInFlight) {
+        // They fail together, in one turn: told at the next event or at the end of the turn.
+        if (this.shutDownQueued++ === 0) setImmediate(() => this.tellShutDownQueued());
+        return;
+      }
+    }
+    this.tellShutDownQueued();
     if (this.quiet && TASK_LINES.has(event.event)) return;
+    this.line(this.format(event));
+  }
+
+  private tellShutDownQueued(): void {
+    const count = this.shutDownQueued;
+    if (count === 0) return;
+    this.shutDownQueued = 0;
+    this.line(`${tag(this.c.red, "failed")} ${count} queued task${count === 1 ? "" : "s"} failed with "shutdown" (final)`);
+  }
+
+  /** Writes `text` with the time in front; lines after the first are indented under it. */
+  private line(text: string): void {
     const time = new Date().toISOString().slice(11, 23);
     // Lines after the first belong to the same moment: indented under it, so the block reads as one.
-    const lines = this.format(event).split("\n");
+    const lines = text.split("\n");
     this.write(lines.map((line, i) => `${i === 0 ? this.c.dim(time) : " ".repeat(time.length)} ${line}\n`).join(""));
   }
 
@@ -113,20 +144,22 @@ export class TextLogger implements Logger {
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
       case "task_queued":
-        return `${tag(c.cyan, "queued")} #${e.id} ${clip(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
+        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
       case "task_sent":
         return `${tag(c.blue, "sent")} #${e.id} → ${e.target}${e.attempt > 1 ? c.yellow(` (attempt ${e.attempt})`) : ""}`;
       case "task_done":
-        return `${tag(c.green, "done")} #${e.id} ← ${e.target} in ${e.latency_ms.toFixed(1)} ms: ${clip(e.result, 60)}`;
+        return `${tag(c.green, "done")} #${e.id} ← ${e.target} in ${e.latency_ms.toFixed(1)} ms: ${terminalText(e.result, 60)}`;
       case "task_failed": {
         const where = e.target === null ? "never sent" : `at ${e.target}`;
         const next = e.final ? c.red("final") : c.yellow("will retry");
-        return `${tag(e.final ? c.red : c.yellow, "failed")} #${e.id} ${where} (attempt ${e.attempt}, ${next}): ${e.error}`;
+        return `${tag(e.final ? c.red : c.yellow, "failed")} #${e.id} ${where} (attempt ${e.attempt}, ${next}): ${terminalText(e.error, MESSAGE_CHARS)}`;
       }
       case "target_down":
-        return `${tag(c.red, "down")} ${c.bold(e.target)}: ${e.reason}; probing with system ping`;
+        return `${tag(c.red, "down")} ${c.bold(e.target)}: ${terminalText(e.reason, MESSAGE_CHARS)}; probing with system ping`;
       case "target_up":
         return `${tag(c.green, "up")} ${c.bold(e.target)} answers again (down ${e.down_s.toFixed(1)} s)`;
+      case "no_target_up":
+        return `${tag(c.red, "down")} no consumer is up; queued tasks fail after ${e.queue_timeout_s} s (--queue-timeout)`;
       case "queue_full":
         return `${tag(c.magenta, "backlog")} the queue is full (${e.queue_limit} tasks): the payload waits for room`;
       case "queue_has_room":
@@ -166,8 +199,4 @@ function colourWanted(): boolean {
 
 function tag(colour: (text: string) => string, word: string): string {
   return colour(word.padEnd(7));
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

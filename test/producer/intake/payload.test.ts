@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import Sentiment from "sentiment";
 import { describe, expect, it } from "vitest";
-import { TaskSource } from "../../../src/producer/intake/payload.js";
+import { Queue, sleep, spawn } from "../../../src/loop/index.js";
+import type { RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
+import { clientPayload, TaskSource, type PayloadEvents } from "../../../src/producer/intake/payload.js";
+import { runValue } from "../../loop/run-loop.js";
 
 const DEFAULTS = { interval: 0.5, fibShare: 0.5, fibMin: 100, fibMax: 10000, seed: 0 };
 
@@ -62,5 +65,32 @@ describe("the client payload's task stream", () => {
   it("sends each sentence as the polarity command's words", () => {
     const [task] = stream({ fibShare: 0 }, 1);
     expect(task!.command).toBe(`neural_analyzer polarity ${task!.value}`);
+  });
+});
+
+describe("the client payload under backpressure", () => {
+  it("says the queue is full once per episode: 'has room' only when it fell below 90 % of the limit", async () => {
+    const queue = new Queue<RpcTask>(10, "tasks");
+    const said: string[] = [];
+    const events: PayloadEvents = {
+      produced: () => {},
+      blocked: () => said.push(`full at ${queue.size}`),
+      unblocked: () => said.push(`room at ${queue.size}`),
+      dropped: () => {},
+    };
+    await runValue(function* () {
+      // A consumer a little slower than the payload, in uneven steps: the queue fills, then
+      // hovers at its limit, now and then one below it.
+      yield* spawn(function* () {
+        for (let i = 0; ; i++) {
+          yield* queue.get();
+          yield* sleep(i % 2 === 0 ? 0.001 : 0.009);
+        }
+      });
+      yield* clientPayload(queue, { ...DEFAULTS, interval: 0.004, tasks: 120 }, events);
+    });
+    expect(said[0]).toBe("full at 10");
+    expect(said.filter((s) => s.startsWith("full"))).toHaveLength(1);
+    for (const s of said.filter((s) => s.startsWith("room"))) expect(Number(s.split(" ").at(-1))).toBeLessThan(9);
   });
 });
