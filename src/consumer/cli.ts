@@ -61,7 +61,8 @@ order, one request and one reply per connection. PORT is an integer from 1 to 65
   options,
   epilogue: `Requests: "fibonacci_generator calculate N",
 "neural_analyzer polarity WORD ...", "system ping", "system sleep MS" (blocks
-the server for MS milliseconds without using the CPU). Times are at most ${MAX_TIMER_SECONDS} s, the longest a timer holds.
+the server for MS milliseconds without using the CPU).
+Times are at most ${MAX_TIMER_SECONDS} s, the longest a timer holds.
 SIGINT/SIGTERM: finishes the request in hand, closes, exits 0.
 Exit codes: 0 after a signal, 1 when it cannot listen, 2 for bad usage.`,
 };
