@@ -226,7 +226,7 @@ export async function terminateAll(): Promise<void> {
 // The repository's programs
 
 /** A program of this repository, as the run_rpc_*.sh scripts name it. */
-export type Program = "producer" | "consumer";
+export type Program = "producer" | "consumer" | "client";
 
 /**
  * The command that runs `program`'s bundle, dist/PROGRAM.js, as its run script does (minus its
