@@ -65,3 +65,13 @@ describe("--profile and its parameters", () => {
     for (const name of PROFILE_NAMES) expect(USAGE).toMatch(new RegExp(`^  ${name} +\\S.*$`, "m"));
   });
 });
+
+describe("--sleep-ms", () => {
+  it("is off by default, and takes a whole number of milliseconds up to the consumer's default limit", () => {
+    expect(parse().sleepMs).toBeUndefined();
+    expect(parse("--sleep-ms", "40").sleepMs).toBe(40);
+    expect(parse("--sleep-ms", "0").sleepMs).toBe(0);
+    expect(parse("--sleep-ms", "10000").sleepMs).toBe(10_000);
+    for (const bad of ["2.5", "10001", "1e3x"]) expect(() => parse("--sleep-ms", bad)).toThrow(/--sleep-ms .*: expected an integer from 0 to 10000/);
+  });
+});
