@@ -81,8 +81,7 @@ export class Producer {
     const observer = this.options.queueObserver;
     if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
 
-    const payload = yield* spawn(() => clientPayload(this.queue, this.payloadOptions(), this.payloadEvents()));
-    payload.watch(() => this.control.offer({ kind: "payload_done" }));
+    const payload = yield* spawn(() => this.runPayload());
 
     let payloadDone = false;
     while (!payloadDone || this.ledger.pendingCount > 0) {
@@ -99,6 +98,18 @@ export class Producer {
       }
     }
     return this.summary();
+  }
+
+  /**
+   * The payload, telling `run()` when it ends however it ends. Its error is not caught: it goes
+   * to `run()` at its `yield*`, and a bug in the payload fails the run rather than ending it clean.
+   */
+  private *runPayload(): Operation<void> {
+    try {
+      yield* clientPayload(this.queue, this.payloadOptions(), this.payloadEvents());
+    } finally {
+      this.control.offer({ kind: "payload_done" });
+    }
   }
 
   /** Tasks waiting in the queue now. */
