@@ -21,6 +21,8 @@ export interface PayloadOptions {
   readonly fibMin: number;
   readonly fibMax: number;
   readonly seed: number;
+  /** Make every task `system sleep MS` instead (no CPU: a load whose cost does not depend on the machine's). */
+  readonly sleepMs?: number | undefined;
   /** How many tasks to make; `undefined` for no limit. */
   readonly tasks: number | undefined;
   /** When to stop making tasks (a `performance.now()` time); `undefined` for no limit. */
@@ -64,6 +66,7 @@ export class TaskSource {
   next(): RpcTask {
     const { faker, options } = this;
     const id = this.nextId++;
+    if (options.sleepMs !== undefined) return makeTask(id, "system", "sleep", String(options.sleepMs));
     if (faker.number.float({ min: 0, max: 1 }) < options.fibShare) {
       const n = faker.number.int({ min: options.fibMin, max: options.fibMax });
       return makeTask(id, "fibonacci_generator", "calculate", String(n));

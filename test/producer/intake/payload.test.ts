@@ -94,3 +94,11 @@ describe("the client payload under backpressure", () => {
     for (const s of said.filter((s) => s.startsWith("room"))) expect(Number(s.split(" ").at(-1))).toBeLessThan(9);
   });
 });
+
+describe("the payload with --sleep-ms", () => {
+  it("makes every task system sleep MS: a load whose cost is known and uses no CPU", () => {
+    const source = new TaskSource({ ...DEFAULTS, sleepMs: 40 });
+    const tasks = Array.from({ length: 5 }, () => source.next());
+    expect(tasks.map((t) => [t.id, t.command])).toEqual([1, 2, 3, 4, 5].map((id) => [id, "system sleep 40"]));
+  });
+});
