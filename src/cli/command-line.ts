@@ -45,7 +45,7 @@ interface OptionText {
 }
 
 /** An option with a value of `type`, and `default` when it is not given. */
-export function option<T>(type: ValueType<T>, spec: OptionText & { readonly default: T }): ValueOption<T>;
+export function option<T>(type: ValueType<T>, spec: OptionText & { readonly default: NoInfer<T> }): ValueOption<T>;
 /** An option with a value of `type`, `undefined` when it is not given. */
 export function option<T>(type: ValueType<T>, spec: OptionText): ValueOption<T | undefined>;
 export function option<T>(type: ValueType<T>, spec: OptionText & { readonly default?: T }): ValueOption<T | undefined> {

@@ -56,25 +56,28 @@ export function decimal(min: number, max: number, placeholder = "X"): ValueType<
 export type BeyondTimers = "refuse" | "never";
 
 /**
- * A time in seconds (`2`, `0.5`). Above {@link MAX_TIMER_SECONDS} (24.8 days) a Node timer
- * fires at once, so such a time is either refused, or — where a longer wait means "never" (a
- * timeout) — taken as that longest time, which is never in practice.
+ * A time in seconds (`2`, `0.5`), at most `max` (default and limit: {@link MAX_TIMER_SECONDS},
+ * 24.8 days; beyond it a Node timer fires at once). Where a longer wait means "never" (a timeout),
+ * `beyond: "never"` takes a longer time as the longest one, which is never in practice; else it is
+ * refused. `zero`, when 0 is allowed, says what 0 means.
  */
-export function seconds(options: { readonly zero?: string; readonly beyond: BeyondTimers }): ValueType<number> {
+export function seconds(options: { readonly zero?: string; readonly max?: number; readonly beyond: BeyondTimers }): ValueType<number> {
   const { zero, beyond } = options;
+  const max = Math.min(options.max ?? MAX_TIMER_SECONDS, MAX_TIMER_SECONDS);
   const least = zero === undefined ? "above 0" : "0 or more";
-  const rule = `must be a number of seconds ${least} and at most ${MAX_TIMER_SECONDS}`;
+  const why = max === MAX_TIMER_SECONDS ? " (24.8 days, the longest a timer holds)" : "";
   const low = zero === undefined ? "above 0" : `0 (${zero})`;
   return {
     placeholder: "SECONDS",
-    range: beyond === "refuse" ? `${low}, at most ${MAX_TIMER_SECONDS}` : `${low}; more than ${MAX_TIMER_SECONDS} (24.8 days) means never`,
+    range: beyond === "refuse" ? `${low}, at most ${max}` : `${low}, and more than ${max}${max === MAX_TIMER_SECONDS ? " (24.8 days)" : ""} means never`,
     read(text) {
       const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
-      const lowOk = zero === undefined ? value > 0 : value >= 0;
-      if (!lowOk) throw new ValueError(beyond === "refuse" ? rule : `must be a number of seconds ${least}`);
-      if (value <= MAX_TIMER_SECONDS) return value;
-      if (beyond === "never") return MAX_TIMER_SECONDS;
-      throw new ValueError(`${rule} (24.8 days, the longest a timer holds)`);
+      if (!(zero === undefined ? value > 0 : value >= 0)) {
+        throw new ValueError(beyond === "refuse" ? `must be a number of seconds ${least} and at most ${max}` : `must be a number of seconds ${least}`);
+      }
+      if (value <= max) return value;
+      if (beyond === "never") return max;
+      throw new ValueError(`must be a number of seconds ${least} and at most ${max}${why}`);
     },
     show: String,
   };

@@ -6,26 +6,15 @@
 import { run } from "../loop/index.js";
 import type { Summary } from "./dispatch/events.js";
 import { createLogger } from "./telemetry/log.js";
-import { describeOptions, parseCli, USAGE, UsageError, type ParsedCli } from "./options.js";
+import { commandLineOrExit } from "../cli/index.js";
+import { describeOptions, parseCli } from "./options.js";
 import { Producer } from "./dispatch/producer.js";
 import { gapFunction } from "./intake/profiles.js";
 import { writeReport } from "./report/report.js";
 import { ReportRecorder } from "./report/report-data.js";
 
-function parseOrExit(argv: readonly string[]): ParsedCli {
-  try {
-    return parseCli(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`run_rpc_producer.sh: ${error.message} (see --help)\n`);
-    process.exit(2);
-  }
-}
-
-const cli = parseOrExit(process.argv.slice(2));
-if (cli.help) {
-  process.stdout.write(USAGE);
-} else {
+const cli = commandLineOrExit(parseCli(process.argv.slice(2)));
+if (cli !== undefined) {
   // A reader that goes away (`| head`) ends the run quietly rather than with a stack trace.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;

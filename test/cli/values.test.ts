@@ -32,7 +32,7 @@ describe("seconds", () => {
   it("takes a longer time as the longest one where longer means never", () => {
     const timeout = seconds({ beyond: "never" });
     expect(timeout.read("1000000000")).toBe(MAX_TIMER_SECONDS);
-    expect(timeout.range).toBe("above 0; more than 2147483 (24.8 days) means never");
+    expect(timeout.range).toBe("above 0, and more than 2147483 (24.8 days) means never");
   });
 
   it("takes 0 when it means something, and says what", () => {

@@ -62,3 +62,9 @@ describe("parseCli", () => {
     for (const value of ["127.0.0.1", "1000000", "(default: 2)", "65536", "(default: text)"]) expect(text).toContain(value);
   });
 });
+
+describe("the consumer's --help", () => {
+  it("fits 80 columns", () => {
+    for (const line of helpText(CONSUMER).split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+});
