@@ -23,6 +23,7 @@ export {
 export { MAX_TIMER_SECONDS, ValueError, decimal, integer, oneOf, seconds, text, type BeyondTimers, type ValueType } from "./values.js";
 export { HELP_COLUMNS, paragraphs, twoColumns, wrap } from "./help.js";
 export { colourWanted, colours, type Colours } from "./colour.js";
+export { findUnresolvedHost, type UnresolvedHost } from "./hosts.js";
 export { LOG_FORMATS, logFormatOption, type LogFormat } from "./log-format.js";
 /**
  * Text that came from the network (requests, replies, error messages) on one line and safe for a

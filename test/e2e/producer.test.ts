@@ -100,6 +100,8 @@ describe("producer usage", () => {
     [["--report", "/nonexistent-dir/run.html", "9000"], /does not exist/],
     [["--stats-every", "3000000", "9000"], /--stats-every must be a number of seconds 0 or more and at most 2147483/],
     [["--fib-min", "1e21", "--fib-max", "1e22", "9000"], /--fib-min must be an integer from 0 to 1000000000, got "1e21"/],
+    // Issue 11 item 5: said at once, not found down 30 s into the run.
+    [["9000", "nohost.invalid:9001"], /^error: target nohost\.invalid:9001: the host nohost\.invalid does not resolve \(\w+\);/],
   ])("refuses %j with one clear line on stderr and exit code 2", async (args, message) => {
     const [command, argv] = scriptCommand("producer", args);
     const result = await runToExit(command, argv);
