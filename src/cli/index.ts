@@ -24,6 +24,7 @@ export { MAX_TIMER_SECONDS, ValueError, decimal, integer, oneOf, seconds, text, 
 export { HELP_COLUMNS, paragraphs, twoColumns, wrap } from "./help.js";
 export { colourWanted, colours, type Colours } from "./colour.js";
 export { findUnresolvedHost, type UnresolvedHost } from "./hosts.js";
+export { BoundedWriter, DEFAULT_MAX_PENDING_BYTES, droppedLinesNotice, type BoundedWriterOptions, type DrainableStream } from "./bounded-writer.js";
 export { LOG_FORMATS, logFormatOption, type LogFormat } from "./log-format.js";
 /**
  * Text that came from the network (requests, replies, error messages) on one line and safe for a

@@ -3,7 +3,7 @@
 // (the command, cut to 80 characters), how it ended (`ok` or the error code) and how long the
 // connection was served (ms).
 
-import { colourWanted, colours, type LogFormat } from "../cli/index.js";
+import { BoundedWriter, colourWanted, colours, droppedLinesNotice, type LogFormat } from "../cli/index.js";
 import type { RpcErrorCode } from "../rpc/index.js";
 
 /** One served connection. */
@@ -54,7 +54,10 @@ function ms(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function defaultSinks(): LogSinks {
+function defaultSinks(format: LogFormat): LogSinks {
+  // A stalled reader (a pipe never read) must not make the log pile up in memory: past a limit,
+  // lines are dropped and counted.
+  const writer = new BoundedWriter(process.stdout, { notice: droppedLinesNotice(format) });
   // A log reader that goes away (`... | head`) must not take the server down with it: say so
   // once on stderr and keep serving without a log.
   let stdoutOpen = true;
@@ -65,7 +68,7 @@ function defaultSinks(): LogSinks {
   });
   return {
     out: (line) => {
-      if (stdoutOpen) process.stdout.write(line + "\n");
+      if (stdoutOpen) writer.write(line + "\n");
     },
     err: (line) => process.stderr.write(line + "\n"),
     color: colourWanted(process.stdout),
@@ -73,7 +76,7 @@ function defaultSinks(): LogSinks {
 }
 
 /** A log writing `format` lines to `sinks` (stdout and stderr by default). */
-export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks()): ConsumerLog {
+export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks(format)): ConsumerLog {
   return format === "json" ? jsonLog(sinks) : textLog(sinks);
 }
 
