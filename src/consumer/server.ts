@@ -40,6 +40,8 @@ function errorDetail(error: Error | undefined): string {
   return ` (${code ?? error.message})`;
 }
 
+const NOTHING = Buffer.alloc(0);
+
 /** What a {@link Connection} needs from its server. */
 interface ConnectionContext {
   readonly registry: Registry;
@@ -140,10 +142,35 @@ class Connection {
 
   private onFrame(result: FrameResult): void {
     if (result.status === "complete") {
-      this.respond(answerRequest(this.context.registry, result.text), result.endedBy, printable(result.text, 80));
+      const command = printable(result.text, 80);
+      if (this.clientGone()) return this.skip(command);
+      this.respond(answerRequest(this.context.registry, result.text), result.endedBy, command);
     } else if (result.status === "rejected") {
       this.respond(answerError(result.error), result.endedBy, this.receivedText());
     }
+  }
+
+  /**
+   * Whether the client is known to be gone (it reset or closed the connection), so that its
+   * request need not be computed: resets cost an attacker nothing and a consumer a computation
+   * each. A reset that came while the connection waited its turn shows no event of its own (the
+   * kernel hands over the request, then end of stream, as for a half-close), so ask the kernel:
+   * a write of zero bytes sends nothing on a live connection and fails at once on a reset one.
+   */
+  private clientGone(): boolean {
+    if (this.error !== undefined || this.socket.destroyed) return true;
+    this.socket.write(NOTHING);
+    return this.socket.errored !== null || this.socket.destroyed;
+  }
+
+  /** Drops a request whose client is gone, without computing it. */
+  private skip(command: string): void {
+    this.stopTimers();
+    this.state = "gone";
+    const why = this.error ?? this.socket.errored ?? undefined;
+    this.context.log.skipped(this.peer, command, `the client is gone${errorDetail(why)}; not computed`);
+    this.socket.destroy();
+    this.context.released(this);
   }
 
   private receivedText(): string {
