@@ -15,7 +15,7 @@ import {
   type FrameResult,
   type RequestLimits,
 } from "../rpc/index.js";
-import { Fifo } from "../loop/fifo.js";
+import { WaitingLine } from "./waiting-line.js";
 import { answerError, answerRequest, type Answer } from "./answer.js";
 import type { ConsumerLog } from "./log.js";
 import type { Registry } from "./registry.js";
@@ -42,13 +42,13 @@ function errorDetail(error: Error | undefined): string {
 
 const NOTHING = Buffer.alloc(0);
 
-/** What a {@link Connection} needs from its server. */
+/** What a {@link BlockingConnection} needs from its server. */
 interface ConnectionContext {
   readonly registry: Registry;
   readonly log: ConsumerLog;
   readonly limits: RequestLimits;
   /** Called once when the connection is no longer in hand: replied, or gone. */
-  released(connection: Connection): void;
+  released(connection: BlockingConnection): void;
 }
 
 /**
@@ -58,8 +58,16 @@ interface ConnectionContext {
 type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
 
 /**
- * One client, from accept to close. A class rather than closures: a connection is made per
- * request, and its handlers are then shared methods instead of a dozen fresh functions each.
+ * One client of the blocking server, from accept to close. A class rather than closures: a
+ * connection is made per request, and its handlers are then shared methods instead of a dozen
+ * fresh functions each.
+ *
+ * Why not the loop's `Connection` (src/loop/net.ts): that one is a client's socket for code on the
+ * generator loop — `yield* connect(…)`, `yield* readToEnd()`, one deadline over its whole life.
+ * The consumer is a blocking server by design and does not run on the loop: its handlers compute
+ * synchronously, and nothing else may happen meanwhile. Its connections are accepted paused, wait
+ * their turn in a {@link WaitingLine}, are resumed one at a time, and end a request at a newline, a
+ * half-close or 100 ms of quiet — callbacks on Node's events say that most directly.
  *
  * One deadline, restarted at each step, bounds every step by the read timeout: sending the
  * request (then the reply is `ERROR timeout`), taking the reply (a client that does not read a
@@ -68,7 +76,7 @@ type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
  * with unread bytes (the rest of a too-large request) sends a reset, which can destroy the
  * reply before the client has read it.
  */
-class Connection {
+class BlockingConnection {
   state: ConnectionState = "waiting";
   readonly peer: string;
   readonly acceptedAt = performance.now();
@@ -250,8 +258,8 @@ export class BlockingServer {
   private readonly server: net.Server;
   private readonly log: ConsumerLog;
   private readonly context: ConnectionContext;
-  private readonly waiting = new Fifo<Connection>();
-  private serving: Connection | null = null;
+  private readonly waiting = new WaitingLine<BlockingConnection>();
+  private serving: BlockingConnection | null = null;
   private closing = false;
   private closed = false;
   private readonly onClosed: (() => void)[] = [];
@@ -327,7 +335,7 @@ export class BlockingServer {
   }
 
   private accept(socket: net.Socket): void {
-    const connection = new Connection(socket, this.context);
+    const connection = new BlockingConnection(socket, this.context);
     if (this.closing) return connection.drop();
     this.waiting.push(connection);
     this.serveNext();
@@ -343,7 +351,7 @@ export class BlockingServer {
     }
   }
 
-  private release(connection: Connection): void {
+  private release(connection: BlockingConnection): void {
     if (this.serving === connection) this.serving = null;
     this.serveNext();
   }
