@@ -29,8 +29,6 @@ import type { ProducerOptions } from "./dispatch/producer.js";
 import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile } from "./intake/profiles.js";
 import { parseTargets, TargetError } from "./dispatch/targets.js";
 
-export { UsageError };
-
 export interface Cli extends ProducerOptions {
   readonly logFormat: LogFormat;
   /** When the payload makes its tasks (see profiles.ts). */
