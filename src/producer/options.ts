@@ -30,8 +30,6 @@ import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfil
 import { parseTargets, TargetError } from "./dispatch/targets.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
-export { UsageError };
-
 export interface Cli extends ProducerOptions {
   readonly logFormat: LogFormat;
   /** When the payload makes its tasks (see profiles.ts). */
