@@ -43,6 +43,23 @@
  * 5. **A bug in the loop** (an effect's `enter` threw) is not a task's error: the loop reports it
  *    as a `LoopBugError` and stops (scheduler.ts).
  *
+ * ## The fast paths, and why they keep every guarantee
+ * A hand-off between two tasks through a `Queue` is the loop's hottest path (issue 16,
+ * docs/BENCHMARKS.md §1), so it is built to allocate little and call little:
+ * - **Waits** (wait.ts): a queue `get`/`put` or a `sleep` is one object — the operation, the
+ *   iterator of its `yield*`, the effect, and the iterator result. The task hands it itself and
+ *   the wait's token, and it ends with `task.wake(token, value)`: no `resume` closure, no teardown
+ *   closure, no `Result`. `wake` checks the token as the closure would, so a stale wake is still
+ *   dropped, and the Wait's `cancel` is the teardown. Other effects take the general path
+ *   (`enter`, with a closure that carries the token).
+ * - **Completing without suspending**: a `get` with an item, or a `put` with room, finishes in its
+ *   first `next()` and the generator goes on without the task seeing a wait at all; an effect
+ *   that resumes inside `enter` keeps the step going, up to `SYNC_RESUME_BUDGET` (fairness).
+ * - **No `Result` per resume**: what the next step sends in is two fields (`resumeKind`,
+ *   `resumeValue`); a `Result` is made only for an effect author's `resume` and for the outcome.
+ * - **Cold paths out of `run`**: a child's error, a bare yield, the general effect path and the
+ *   trace are one cheap test each in the loop, their work in methods of their own.
+ *
  * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
  * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
  * would either leak (never resumed) or be cut short. The loop refuses such a yield with a
