@@ -1,6 +1,6 @@
 import type { Operation } from "./effect.js";
 import { Fifo } from "./fifo.js";
-import { Wait } from "./wait.js";
+import { keepShape, Wait } from "./wait.js";
 
 /**
  * A FIFO queue between tasks. `put` waits while the queue is full, `get` waits while it is empty;
@@ -229,3 +229,7 @@ class PutWait<T> extends Wait<void> {
     return new PutWait(this.queue, this.item);
   }
 }
+
+// One object of each hot class, kept so that a full GC never drops their shapes (see keepShape).
+keepShape(new GetWait(new Queue<unknown>()));
+keepShape(new PutWait(new Queue<unknown>(), undefined));

@@ -76,7 +76,7 @@ import {
 } from "./effect.js";
 import { HaltedError, MisuseError } from "./errors.js";
 import { fail, reportUncaught, schedule, type Steppable } from "./scheduler.js";
-import { Wait } from "./wait.js";
+import { keepShape, Wait } from "./wait.js";
 import { trace, tracing } from "./trace.js";
 
 // A task's state, as small integers: compared on every step and every wake.
@@ -180,6 +180,8 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     private readonly parent: Coroutine<unknown> | undefined,
     private readonly onExit?: (outcome: Result<T>) => void,
   ) {
+    // The first task is kept, so that a full GC with no task alive never drops the shape (see keepShape).
+    if (this.id === 1) keepShape(this);
     if (parent !== undefined) (parent.children ??= new Set()).add(this as Coroutine<unknown>);
     if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
     schedule(this);

@@ -85,3 +85,17 @@ export abstract class Wait<T> implements Effect<T>, Operation<T>, Iterator<Effec
     throw new LoopBugError(`wait "${this.label}" was entered as a plain effect by task#${task.id}`);
   }
 }
+
+/**
+ * Keeps `object` alive for the life of the process, so that V8 keeps its shape. V8 holds the way
+ * to an object shape (a hidden class) weakly: a full GC that finds no object of that shape drops
+ * it, and every optimized function that knew the shape is thrown away and warmed up again. Waits
+ * live for microseconds, and between two bursts of work no task may be alive at all: without one
+ * object of each hot class kept, a burst after a full GC took ~40 % more CPU (a million hand-offs
+ * through a queue, docs/BENCHMARKS.md §1). One small object per class; nothing else is kept.
+ */
+export function keepShape(object: object): void {
+  shapeKeepers.push(object);
+}
+
+const shapeKeepers: object[] = [];
