@@ -20,7 +20,7 @@ export type Resume<T> = (result: Result<T>) => void;
  * `enter` must not throw: a throw there is a bug in the effect, and the loop stops on it.
  */
 export interface Effect<T> {
-  /** What the task waits on while suspended here, for traces: `sleep(0.5)`, `read 127.0.0.1:9000`. */
+  /** What the task waits on while suspended here, for traces: `sleep 0.5 s`, `read 127.0.0.1:9000`. */
   readonly label: string;
   enter(resume: Resume<T>, task: TaskHandle): Teardown;
 }

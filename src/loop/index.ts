@@ -22,3 +22,4 @@ export type { Timeboxed } from "./timeout.js";
 export { connect, Connection, SocketError } from "./net.js";
 export type { ConnectOptions } from "./net.js";
 export { listen, Listener } from "./listen.js";
+export { isTracing } from "./trace.js";

@@ -36,8 +36,8 @@ export class Queue<T> {
     if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) {
       throw new RangeError(`Queue limit must be an integer >= 1 (or Infinity), got ${String(limit)}`);
     }
-    this.getLabel = `${name}.get`;
-    this.putLabel = `${name}.put`;
+    this.getLabel = `get ${name}`;
+    this.putLabel = `put ${name}`;
   }
 
   /** Items in the queue now (not counting waiting putters). */

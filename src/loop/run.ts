@@ -5,6 +5,7 @@ import { Coroutine, type Task } from "./task.js";
  * Starts a root task on the loop and returns it at once. `onExit` is called exactly once with the
  * outcome: `{ ok: true, value }`, or `{ ok: false, error }` (a `HaltedError` if it was halted).
  * Without `onExit`, an error of the root is reported as an uncaught exception: errors never vanish.
+ * `name` says its role in traces (`producer`).
  *
  * @example
  * run(function* () {
@@ -12,6 +13,6 @@ import { Coroutine, type Task } from "./task.js";
  *   console.log("half a second later");
  * }, (outcome) => process.exit(outcome.ok ? 0 : 1));
  */
-export function run<T>(body: () => Operation<T>, onExit?: (outcome: Result<T>) => void): Task<T> {
-  return new Coroutine(body, undefined, onExit);
+export function run<T>(body: () => Operation<T>, onExit?: (outcome: Result<T>) => void, name?: string): Task<T> {
+  return new Coroutine(body, undefined, onExit, name);
 }

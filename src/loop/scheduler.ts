@@ -14,14 +14,12 @@
  */
 import { LoopBugError } from "./errors.js";
 import { Fifo } from "./fifo.js";
-import { LONG_STEP_MS, now, trace, tracing } from "./trace.js";
+import { traceStep, tracing, type TracedTask } from "./trace.js";
 
 /** What the scheduler needs of a task. */
-export interface Steppable {
-  readonly id: number;
+export interface Steppable extends TracedTask {
   /** Runs the task until its next wait. Called only by the drain loop. */
   step(): void;
-  describe(): string;
 }
 
 /** Steps per drain before Node gets a turn for I/O. */
@@ -47,7 +45,7 @@ function drain(): void {
     const task = ready.shift();
     if (task === undefined) return;
     try {
-      if (tracing) stepTimed(task);
+      if (tracing) traceStep(task);
       else task.step();
     } catch (error) {
       if (error === crashed) throw error; // already reported
@@ -57,15 +55,6 @@ function drain(): void {
   if (ready.length > 0 && !drainPending) {
     drainPending = true;
     setImmediate(drain);
-  }
-}
-
-function stepTimed(task: Steppable): void {
-  const start = now();
-  task.step();
-  const took = now() - start;
-  if (took > LONG_STEP_MS) {
-    trace(`warning: ${task.describe()} held the loop for ${took.toFixed(1)} ms in one step`);
   }
 }
 

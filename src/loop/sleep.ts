@@ -1,5 +1,6 @@
 import type { Operation } from "./effect.js";
 import { checkSeconds } from "./errors.js";
+import { roundSeconds } from "./trace.js";
 import { keepShape, Wait } from "./wait.js";
 
 /**
@@ -24,7 +25,7 @@ class Sleep extends Wait<void> {
   }
 
   get label(): string {
-    return `sleep(${this.seconds})`;
+    return `sleep ${roundSeconds(this.seconds)} s`;
   }
 
   protected attempt(): boolean {

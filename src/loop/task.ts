@@ -3,7 +3,7 @@
  *
  * ## How a task runs
  * A task runs one generator. Stepping it (`next`/`throw`) runs the coroutine until it yields an
- * effect — `yield* sleep(0.5)` ends in `yield { label: "sleep(0.5)", enter }`. The task then calls
+ * effect — `yield* sleep(0.5)` ends in `yield { label: "sleep 0.5 s", enter }`. The task then calls
  * `effect.enter(resume)`, which starts the work (a timer, a socket listener, a queue wait) and
  * returns a teardown, and the task is suspended. When the work is done, a Node callback calls
  * `resume(result)`; that only marks the task ready and puts it on the scheduler's ready queue
@@ -77,7 +77,7 @@ import {
 import { HaltedError, MisuseError } from "./errors.js";
 import { fail, reportUncaught, schedule, type Steppable } from "./scheduler.js";
 import { keepShape, Wait } from "./wait.js";
-import { trace, tracing } from "./trace.js";
+import { traceCreated, traceEnded, traceResumed, traceSuspended, tracing } from "./trace.js";
 
 // A task's state, as small integers: compared on every step and every wake.
 const READY = 0;
@@ -121,9 +121,11 @@ let haltsUnderWay = 0;
  */
 export interface Task<T> extends Operation<T> {
   readonly id: number;
+  /** Its role, as given to `spawn` or `run` (`payload`, `worker 127.0.0.1:9000`); traces show it. */
+  readonly name: string | undefined;
   /** True once the task has finished, failed or been halted. */
   readonly done: boolean;
-  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or how it ended. */
+  /** What the task is waiting on now (`sleep 0.5 s`, `read 127.0.0.1:9000`), or how it ended. */
   readonly label: string;
   /**
    * Cancels the task: its children are halted first, its pending wait is torn down, then its
@@ -178,12 +180,14 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   constructor(
     private readonly body: () => Operation<T>,
     private readonly parent: Coroutine<unknown> | undefined,
-    private readonly onExit?: (outcome: Result<T>) => void,
+    private readonly onExit: ((outcome: Result<T>) => void) | undefined,
+    /** Its role, for traces (`worker 127.0.0.1:9000`); see `Task.name`. */
+    readonly name: string | undefined,
   ) {
     // The first task is kept, so that a full GC with no task alive never drops the shape (see keepShape).
     if (this.id === 1) keepShape(this);
     if (parent !== undefined) (parent.children ??= new Set()).add(this as Coroutine<unknown>);
-    if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
+    if (tracing) traceCreated(this, parent);
     schedule(this);
   }
 
@@ -192,15 +196,16 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     return this.state === DONE;
   }
 
-  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or how it ended. */
+  /** What the task is waiting on now (`sleep 0.5 s`, `read 127.0.0.1:9000`), or how it ended. */
   get label(): string {
     if (this.state === DONE) return this.halted ? "halted" : this.outcome?.ok ? "returned" : "failed";
     if (this.state === RUNNING) return "running";
     return this.waitingOn?.label ?? "created";
   }
 
+  /** `task#3`, or with a name `task#3 (worker 127.0.0.1:9000)`: how logs, traces and errors say it. */
   describe(): string {
-    return `task#${this.id}`;
+    return this.name === undefined ? `task#${this.id}` : `task#${this.id} (${this.name})`;
   }
 
   *[Symbol.iterator](): Iterator<Effect<unknown>, T, unknown> {
@@ -283,7 +288,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     this.resumeKind = NOTHING;
     this.resumeValue = undefined;
     this.undo = undefined;
-    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.waitingOn?.label ?? "a wait"}`);
+    if (tracing && this.iterator) traceResumed(this, this.waitingOn);
     for (let syncResumes = 0; ; syncResumes++) {
       let next: IteratorResult<unknown, T>;
       try {
@@ -348,7 +353,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
       this.enter(yielded, token);
     }
     if (this.resumeKind === NOTHING) {
-      if (tracing) trace(`${this.describe()} suspended on ${this.waitingOn?.label ?? "?"}`);
+      if (tracing) traceSuspended(this, this.waitingOn);
       return false;
     }
     return true;
@@ -516,7 +521,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     this.iterator = undefined;
     this.waitingOn = undefined;
     this.parent?.children?.delete(this as Coroutine<unknown>);
-    if (tracing) trace(`${this.describe()} ${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
+    if (tracing) traceEnded(this, `${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
 
     const joiners = this.joiners === undefined ? [] : [...this.joiners];
     this.joiners = undefined;

@@ -1,6 +1,7 @@
 import { failure, operation, perform, success, type Effect, type Operation, type Result } from "./effect.js";
 import { checkSeconds, HaltedError, TimeoutError } from "./errors.js";
 import { spawnCoroutine } from "./spawn.js";
+import { roundSeconds, tracing } from "./trace.js";
 
 /** The outcome of `timebox`: for a caller that treats running out of time as a normal outcome. */
 export type Timeboxed<T> = { readonly timedOut: true } | { readonly timedOut: false; readonly value: T };
@@ -21,9 +22,12 @@ export function timebox<T>(seconds: number, op: Operation<T>): Operation<Timebox
 
 function* runTimebox<T>(seconds: number, op: Operation<T>): Iterator<Effect<unknown>, Timeboxed<T>, unknown> {
   const ms = checkSeconds(seconds, "timebox");
-  const child = yield* spawnCoroutine(() => op);
+  // Named only when someone traces: a name is a string made per timebox.
+  const child = yield* spawnCoroutine(() => op, tracing ? `within ${roundSeconds(seconds)} s` : undefined);
   return yield* perform<Timeboxed<T>>({
-    label: `timebox(${seconds}) of ${child.describe()}`,
+    get label() {
+      return `timebox ${roundSeconds(seconds)} s of ${child.describe()}`;
+    },
     enter(resume) {
       const timer = setTimeout(() => {
         unwatch();

@@ -39,7 +39,7 @@ export abstract class Wait<T> implements Effect<T>, Operation<T>, Iterator<Effec
     this.started = false;
   }
 
-  /** What the task waits on, for traces (`tasks.get`, `sleep(0.5)`). */
+  /** What the task waits on, for traces (`get tasks`, `sleep 0.5 s`). */
   abstract readonly label: string;
 
   /**

@@ -61,6 +61,7 @@ function start(cli: Cli): void {
         process.exit(1);
       }
     },
+    "producer",
   );
 }
 

@@ -31,4 +31,24 @@ describe("the loop's public API", () => {
     expect(new loop.TimeoutError(1, "x").name).toBe("TimeoutError");
     expect(new loop.HaltedError("x").name).toBe("HaltedError");
   });
+
+  it("names a task by its role when asked (spawn and run take an optional name)", async () => {
+    const names = await runValue(function* () {
+      const worker = yield* loop.spawn(() => loop.sleep(10), "worker 127.0.0.1:9000");
+      const unnamed = yield* loop.spawn(() => loop.sleep(10));
+      worker.halt();
+      unnamed.halt();
+      return [worker.name, unnamed.name];
+    });
+    expect(names).toEqual(["worker 127.0.0.1:9000", undefined]);
+    const root = loop.run(() => loop.sleep(0), () => {}, "producer");
+    expect(root.name).toBe("producer");
+  });
+
+  it("says waits as a person reads them: seconds rounded, queue and verb", async () => {
+    expect(loop.sleep(0.498679465)).toHaveProperty("label", "sleep 0.5 s");
+    expect(loop.sleep(12.345)).toHaveProperty("label", "sleep 12.3 s");
+    expect(new loop.Queue<number>(10, "tasks").get()).toHaveProperty("label", "get tasks");
+    expect(new loop.Queue<number>(10, "tasks").put(1)).toHaveProperty("label", "put tasks");
+  });
 });

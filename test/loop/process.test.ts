@@ -16,10 +16,28 @@ describe("the loop as a process sees it", () => {
     const result = runFixture("traced.ts", { DEBUG: "loop" });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/task#1 created/);
-    expect(result.stderr).toMatch(/task#1 suspended on sleep\(0\.01\)/);
-    expect(result.stderr).toMatch(/task#1 resumed from sleep\(0\.01\)/);
+    expect(result.stderr).toMatch(/task#1 suspended on sleep 0\.01 s/);
+    expect(result.stderr).toMatch(/task#1 resumed from sleep 0\.01 s/);
     expect(result.stderr).toMatch(/task#1 returned/);
     expect(result.stderr).toMatch(/warning: task#1 held the loop for \d+\.\d ms in one step/);
+  });
+
+  it("with DEBUG=loop, says each task by its name and rounds the times it waits", () => {
+    const result = runFixture("named.ts", { DEBUG: "loop" });
+    expect(result.status).toBe(0);
+    const lines = result.stderr.split("\n").map((line) => line.replace(/^\[loop \+\d+\.\dms\] /, ""));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "task#1 (main) created",
+        "task#2 (taker) created by task#1 (main)",
+        "task#2 (taker) suspended on get jobs",
+        "task#1 (main) suspended on sleep 0.05 s",
+        "task#1 (main) resumed from sleep 0.05 s",
+        "task#2 (taker) resumed from get jobs",
+        "task#2 (taker) returned",
+        "task#1 (main) returned",
+      ]),
+    );
   });
 
   it("is silent without DEBUG=loop", () => {

@@ -78,14 +78,15 @@ export class Producer {
 
   /** The whole run; returns the summary. Halting it halts everything it started. */
   *run(): Operation<Summary> {
-    for (const worker of this.workers) yield* spawn(() => worker.handleTasks());
-    yield* spawn(() => this.expireWhenNoConsumer());
-    if (this.options.statsEvery > 0) yield* spawn(() => this.reportStats());
+    // Each task is named by its role: traces (DEBUG=loop, --trace) show these names.
+    for (const worker of this.workers) yield* spawn(() => worker.handleTasks(), `worker ${worker.target}`);
+    yield* spawn(() => this.expireWhenNoConsumer(), "queue timeout");
+    if (this.options.statsEvery > 0) yield* spawn(() => this.reportStats(), "stats");
     const observer = this.options.queueObserver;
-    if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer));
+    if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer), "report sampler");
 
     // Joined by nobody, so an error of the payload is thrown into this task and fails the run.
-    const payload = yield* spawn(() => this.produce());
+    const payload = yield* spawn(() => this.produce(), "payload");
 
     let payloadDone = false;
     while (!payloadDone || this.ledger.pendingCount > 0) {

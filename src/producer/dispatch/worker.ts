@@ -8,7 +8,7 @@
  * another worker (task-queue.ts: a retry goes elsewhere while another target is up), and probes with `system ping` under capped exponential
  * back-off (0.1 s doubling to 2 s) until the consumer answers; meanwhile it takes no tasks.
  */
-import { sleep, type Operation } from "../../loop/index.js";
+import { isTracing, sleep, spawn, type Operation } from "../../loop/index.js";
 import { classifyFailure, type RpcClient } from "./client.js";
 import type { Ledger } from "./ledger.js";
 import type { Logger } from "../telemetry/log.js";
@@ -58,7 +58,7 @@ export class RpcWorker {
     ledger.sent(task, this.target);
     stats.busy(this.target, true);
     try {
-      const reply = yield* this.client.call(task.command);
+      const reply = yield* this.call(task);
       ledger.succeeded(task, reply);
     } catch (error) {
       const failure = classifyFailure(error);
@@ -67,6 +67,18 @@ export class RpcWorker {
     } finally {
       stats.busy(this.target, false);
     }
+  }
+
+  /**
+   * The call, in this task; or, while someone traces the loop, in a task of its own named
+   * `call #12 → 127.0.0.1:9000`, so a trace shows each call's waits on its own track. Only then:
+   * a task per call costs (the call is the producer's hottest path), and joining it gives the
+   * same value, the same errors and the same halting as calling in place.
+   */
+  private *call(task: RpcTask): Operation<string> {
+    if (!isTracing()) return yield* this.client.call(task.command);
+    const call = yield* spawn(() => this.client.call(task.command), `call #${task.id} → ${this.target}`);
+    return yield* call;
   }
 
   private markDown(reason: string): void {
