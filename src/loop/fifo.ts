@@ -31,6 +31,11 @@ export class Fifo<T> {
     return this.count === 0 ? undefined : this.slots[this.head];
   }
 
+  /** The item `index` places from the front (0 is the oldest), without removing it. */
+  at(index: number): T | undefined {
+    return index < 0 || index >= this.count ? undefined : this.slots[(this.head + index) & (this.slots.length - 1)];
+  }
+
   shift(): T | undefined {
     if (this.count === 0) return undefined;
     const item = this.slots[this.head];

@@ -23,3 +23,5 @@ export { connect, Connection, SocketError } from "./net.js";
 export type { ConnectOptions } from "./net.js";
 export { listen, Listener } from "./listen.js";
 export { isTracing } from "./trace.js";
+export { startTrace, TraceRecording } from "./recorder.js";
+export type { ChromeTrace, TraceEvent, TraceOptions } from "./recorder.js";

@@ -60,6 +60,12 @@
  * - **Cold paths out of `run`**: a child's error, a bare yield, the general effect path and the
  *   trace are one cheap test each in the loop, their work in methods of their own.
  *
+ * ## Tracing
+ * The loop reports each task's life (created, suspended on what, resumed, ended; and in
+ * scheduler.ts each step and whom it woke) to trace.ts, always behind `if (tracing)`: with
+ * nobody watching that is one predictable branch; `DEBUG=loop` prints it, `--trace` records raw
+ * numbers of it (recorder.ts) and makes the Chrome trace at the end.
+ *
  * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
  * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
  * would either leak (never resumed) or be cut short. The loop refuses such a yield with a
@@ -521,7 +527,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     this.iterator = undefined;
     this.waitingOn = undefined;
     this.parent?.children?.delete(this as Coroutine<unknown>);
-    if (tracing) traceEnded(this, `${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
+    if (tracing) traceEnded(this, `${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`, current === (this as Coroutine<unknown>));
 
     const joiners = this.joiners === undefined ? [] : [...this.joiners];
     this.joiners = undefined;

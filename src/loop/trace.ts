@@ -1,10 +1,12 @@
 /**
- * Observability hooks: with `DEBUG=loop` (or `DEBUG=*`) in the environment, the loop writes a line
- * to stderr when a task is created, suspends (and on what), resumes and finishes, and warns when
- * one step holds the loop for more than 50 ms. Tasks appear by id and name (`task#3 (worker
- * 127.0.0.1:9000)`), times rounded (`sleep 0.5 s`).
+ * Observability hooks: task created / suspended (on what) / resumed / stepped / woke another /
+ * ended. Two things listen to them:
+ * - `DEBUG=loop` (or `DEBUG=*`) in the environment: a line on stderr for each, tasks by id and
+ *   name (`task#3 (worker 127.0.0.1:9000)`), times rounded (`sleep 0.5 s`), and a warning when
+ *   one step holds the loop for more than 50 ms.
+ * - a trace recording (recorder.ts, `--trace`): raw numbers into a preallocated buffer.
  *
- * The loop calls these hooks only behind `if (tracing)`: off by default, tracing costs one
+ * The loop calls these hooks only behind `if (tracing)`: with neither on, tracing costs one
  * boolean test per hook.
  */
 import { performance } from "node:perf_hooks";
@@ -24,7 +26,26 @@ export interface Labelled {
 const debugLoop = /(^|,)\s*(loop|\*)\s*(,|$)/.test(process.env.DEBUG ?? "");
 
 /** True while anything observes the loop. Read on the hot path: keep it a plain boolean. */
-export const tracing = debugLoop;
+export let tracing = debugLoop;
+
+/** What a trace recording is told (recorder.ts). Times are `performance.now()` milliseconds. */
+export interface Recorder {
+  created(task: TracedTask, parent: TracedTask | undefined): void;
+  suspended(task: TracedTask, on: Labelled | undefined): void;
+  stepped(task: TracedTask, start: number, end: number): void;
+  /** `waker`'s step (ending at `at`) put `woken` on the ready queue. */
+  woke(waker: TracedTask, woken: TracedTask, at: number): void;
+  /** `inOwnStep`: it ended while running (returned, failed), not halted from outside. */
+  ended(task: TracedTask, inOwnStep: boolean): void;
+}
+
+let recorder: Recorder | undefined;
+
+/** @internal Starts (or, with `undefined`, stops) sending the hooks to a recording. */
+export function setRecorder(next: Recorder | undefined): void {
+  recorder = next;
+  tracing = debugLoop || next !== undefined;
+}
 
 /** A step longer than this starves every socket and timer: worth a warning. */
 export const LONG_STEP_MS = 50;
@@ -57,10 +78,12 @@ export function roundSeconds(seconds: number): number {
 
 export function traceCreated(task: TracedTask, parent: TracedTask | undefined): void {
   if (debugLoop) trace(`${task.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
+  recorder?.created(task, parent);
 }
 
 export function traceSuspended(task: TracedTask, on: Labelled | undefined): void {
   if (debugLoop) trace(`${task.describe()} suspended on ${on?.label ?? "?"}`);
+  recorder?.suspended(task, on);
 }
 
 export function traceResumed(task: TracedTask, from: Labelled | undefined): void {
@@ -68,16 +91,20 @@ export function traceResumed(task: TracedTask, from: Labelled | undefined): void
 }
 
 /** `how`: `returned`, `halted`, or `failed: <the error>`. */
-export function traceEnded(task: TracedTask, how: string): void {
+export function traceEnded(task: TracedTask, how: string, inOwnStep: boolean): void {
   if (debugLoop) trace(`${task.describe()} ${how}`);
+  recorder?.ended(task, inOwnStep);
 }
 
-/** Runs one step of `task`, warning when it held the loop too long. */
-export function traceStep(task: TracedTask & { step(): void }): void {
-  const start = now();
-  task.step();
-  const took = now() - start;
-  if (debugLoop && took > LONG_STEP_MS) {
-    trace(`warning: ${task.describe()} held the loop for ${took.toFixed(1)} ms in one step`);
+/** One step of `task` ran from `start` to `end`; a long one gets a warning. */
+export function traceStep(task: TracedTask, start: number, end: number): void {
+  if (debugLoop && end - start > LONG_STEP_MS) {
+    trace(`warning: ${task.describe()} held the loop for ${(end - start).toFixed(1)} ms in one step`);
   }
+  recorder?.stepped(task, start, end);
+}
+
+/** `waker`'s step, which ended at `at`, scheduled `woken` (a queue put, a join, a spawn). */
+export function traceWoke(waker: TracedTask, woken: TracedTask, at: number): void {
+  if (waker !== woken) recorder?.woke(waker, woken, at); // a task that let others run woke nobody
 }

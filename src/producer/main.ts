@@ -3,7 +3,7 @@
  * to a graceful then a forced stop, print the summary (and write the HTML report), exit 0 / 1 / 2
  * (PROTOCOL §4).
  */
-import { run } from "../loop/index.js";
+import { run, startTrace, type TraceRecording } from "../loop/index.js";
 import type { Summary } from "./dispatch/events.js";
 import { createLogger } from "./telemetry/log.js";
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
@@ -27,11 +27,16 @@ function start(cli: Cli): void {
   const log = recorder ?? output;
   log.log({ event: "started", targets, options });
   const producer = new Producer({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed), queueObserver: recorder }, log);
+  const trace =
+    cli.trace === undefined
+      ? undefined
+      : startTrace({ seconds: cli.traceSeconds, processName: "producer", counters: { queue: () => producer.queueDepth, in_flight: () => producer.inFlight } });
 
   // Every way out that prints a summary comes through here: the run's end, and a second signal.
   const finish = (summary: Summary): never => {
     log.log({ event: "summary", ...summary });
     let code = summary.failed === 0 && summary.lost === 0 ? 0 : 1;
+    if (!writeTrace(trace, cli.trace)) code = 1;
     if (recorder !== undefined && cli.report !== undefined) {
       try {
         writeReport(cli.report, recorder.data(summary, producer.queueDepth, producer.inFlight));
@@ -58,11 +63,25 @@ function start(cli: Cli): void {
         finish(outcome.value);
       } else {
         process.stderr.write(`producer failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
+        writeTrace(trace, cli.trace); // the trace of a run that failed is the one worth reading
         process.exit(1);
       }
     },
     "producer",
   );
+}
+
+/** Writes the loop's trace, if one was recorded; false (said on stderr) if it could not be written. */
+function writeTrace(trace: TraceRecording | undefined, path: string | undefined): boolean {
+  if (trace === undefined || path === undefined) return true;
+  try {
+    trace.write(path);
+  } catch (error) {
+    process.stderr.write(`run_rpc_producer.sh: could not write the trace ${path}: ${(error as Error).message}\n`);
+    return false;
+  }
+  if (trace.stoppedEarly !== undefined) process.stderr.write(`run_rpc_producer.sh: the trace ${path} covers only the start of the run: ${trace.stoppedEarly}\n`);
+  return true;
 }
 
 const cli = commandLineOrExit(parseCli(process.argv.slice(2)));

@@ -38,6 +38,9 @@ export interface Cli extends ProducerOptions {
   readonly quiet: boolean;
   /** Where to write the HTML report (an absolute path), or `undefined` for none. */
   readonly report: string | undefined;
+  /** Where to write the loop's trace (an absolute path), or `undefined` for none; and for how long it records. */
+  readonly trace: string | undefined;
+  readonly traceSeconds: number;
 }
 
 export type ParsedCli = ParsedCommandLine<Cli>;
@@ -74,6 +77,8 @@ const options = {
   "log-format": logFormatOption("text for a person, or one JSON object per line"),
   quiet: flag("text mode: no line per task; failures, targets going down or up, stats and the summary stay"),
   report: option(text("FILE.html"), { help: "at the end, write a self-contained HTML report: load, queue depth, latency over time, summary" }),
+  trace: option(text("FILE.json"), { help: "write a trace of the event loop (Chrome Trace Event Format: open it in ui.perfetto.dev) at exit" }),
+  "trace-seconds": option(seconds({ beyond: "refuse" }), { help: "how long --trace records, from the start", default: 10 }),
 };
 
 export const PRODUCER: Program<typeof options> = {
@@ -139,7 +144,9 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     logFormat: values["log-format"],
     profile,
     quiet: values.quiet,
-    report: values.report === undefined ? undefined : writableReportPath(values.report),
+    report: values.report === undefined ? undefined : writablePath("--report", values.report),
+    trace: values.trace === undefined ? undefined : writablePath("--trace", values.trace),
+    traceSeconds: values["trace-seconds"],
   };
 }
 
@@ -148,20 +155,20 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   return parseCommandLine(PRODUCER, argv, build);
 }
 
-/** The report's absolute path, checked now so a typo fails before the run rather than after it. */
-function writableReportPath(path: string): string {
+/** The absolute path of a file written at the end, checked now so a typo fails before the run rather than after it. */
+function writablePath(option: string, path: string): string {
   const absolute = resolve(path);
   const directory = dirname(absolute);
   try {
-    if (!statSync(directory).isDirectory()) throw new UsageError(`--report ${path}: ${directory} is not a directory`);
+    if (!statSync(directory).isDirectory()) throw new UsageError(`${option} ${path}: ${directory} is not a directory`);
     accessSync(directory, constants.W_OK);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not writable" : String(code);
-    throw new UsageError(`--report ${path}: the directory ${directory} ${why}`, { cause: error });
+    throw new UsageError(`${option} ${path}: the directory ${directory} ${why}`, { cause: error });
   }
-  if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--report ${path}: that is a directory; name a file`);
+  if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${option} ${path}: that is a directory; name a file`);
   return absolute;
 }
 
@@ -187,5 +194,6 @@ export function describeOptions(cli: Cli): Record<string, string | number | null
     period: cli.profile.kind === "sine" ? cli.profile.period : null,
     ramp_s: cli.profile.kind === "ramp" ? cli.profile.length : null,
     report: cli.report ?? null,
+    trace: cli.trace ?? null,
   };
 }

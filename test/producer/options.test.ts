@@ -52,6 +52,8 @@ describe("--profile and its parameters", () => {
     [["--report", ""], /--report must not be empty/],
     [["--report", "/nonexistent-dir/run.html"], /--report \/nonexistent-dir\/run.html: the directory \/nonexistent-dir does not exist/],
     [["--report", directory], /that is a directory/],
+    [["--trace", "/nonexistent-dir/run.json"], /--trace \/nonexistent-dir\/run.json: the directory \/nonexistent-dir does not exist/],
+    [["--trace-seconds", "0"], /--trace-seconds must be a number of seconds above 0/],
   ])("refuses %j with one line that says what to fix", (args, message) => {
     expect(problem(...args, "9000")).toMatch(message);
   });
@@ -63,6 +65,13 @@ describe("--profile and its parameters", () => {
     expect(parse("--report", "run.html").report).toBe(join(process.cwd(), "run.html"));
     // The flag takes no value: a word after it is a target.
     expect(problem("--quiet", "yes", "9000")).toMatch(/bad target "yes"/);
+  });
+
+  it("traces nothing by default; --trace takes a file (made absolute) and records 10 s unless --trace-seconds says", () => {
+    expect(parse().trace).toBeUndefined();
+    const cli = parse("--trace", "run.json");
+    expect([cli.trace, cli.traceSeconds]).toEqual([join(process.cwd(), "run.json"), 10]);
+    expect(parse("--trace", "run.json", "--trace-seconds", "2.5").traceSeconds).toBe(2.5);
   });
 
   it("shows the profile and its parameter in the started event's options", () => {

@@ -55,7 +55,7 @@ export class Producer {
   private readonly stats: LiveStats;
   private readonly workers: RpcWorker[];
   /** Wakes `run()`: the payload finished, a task settled, or a signal came. */
-  private readonly control = new Queue<Control>();
+  private readonly control = new Queue<Control>(Infinity, "control");
   private readonly startedAt = performance.now();
   private stopping = false;
 
