@@ -26,6 +26,9 @@ export interface ClientOptions {
   readonly command: string;
   readonly timeout: number;
   readonly maxReplyBytes: number;
+  /** Where to write the loop's trace at exit (PROTOCOL §9), or `undefined` for none; and how long it records. */
+  readonly trace: string | undefined;
+  readonly traceSeconds: number;
 }
 
 export type ParsedClientCli = ParsedCommandLine<ClientOptions>;
@@ -34,6 +37,8 @@ const options = {
   http: option(text("URL"), { help: "send to a producer's --http door (http://HOST:PORT, meaning its /rpc)" }),
   timeout: option(seconds({ beyond: "refuse" }), { help: "time for the whole request: connect, send, answer", default: 30 }),
   "max-reply-bytes": option(integer(1, 1024 * 1024 * 1024), { help: "longest answer accepted, in bytes", default: DEFAULT_MAX_REPLY_BYTES }),
+  trace: option(text("FILE.json"), { help: "write a trace of the event loop (Chrome Trace Event Format: open it in ui.perfetto.dev) at exit" }),
+  "trace-seconds": option(seconds({ beyond: "refuse" }), { help: "how long --trace records, from the start", default: 10 }),
 };
 
 export const CLIENT: Program<typeof options> = {
@@ -78,7 +83,14 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     words = positionals.slice(1);
   }
   if (words.length === 0) throw new UsageError('missing COMMAND, like "system ping"');
-  return { destination, command: words.join(" "), timeout: values.timeout, maxReplyBytes: values["max-reply-bytes"] };
+  return {
+    destination,
+    command: words.join(" "),
+    timeout: values.timeout,
+    maxReplyBytes: values["max-reply-bytes"],
+    trace: values.trace,
+    traceSeconds: values["trace-seconds"],
+  };
 }
 
 /** Reads the client's argv (without `node` and the script). */

@@ -4,7 +4,7 @@
  * Exit codes: 0 for a result, 1 for an ERROR answer or a failure, 2 for bad usage.
  */
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
-import { run } from "../loop/index.js";
+import { run, startTrace } from "../loop/index.js";
 import { CLIENT, parseClientCli, type ClientOptions } from "./command-line.js";
 import { answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
 
@@ -15,6 +15,8 @@ function open(options: ClientOptions): FrontDoor {
 
 function sendOne(options: ClientOptions): void {
   const door = open(options);
+  const trace = options.trace === undefined ? undefined : startTrace({ seconds: options.traceSeconds, processName: "client" });
+  const where = options.destination.kind === "line" ? options.destination.target.name : options.destination.url.host;
   run(
     function* () {
       try {
@@ -34,7 +36,16 @@ function sendOne(options: ClientOptions): void {
         process.stderr.write(`run_rpc_client.sh failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
         process.exitCode = 1;
       }
+      if (trace !== undefined && options.trace !== undefined) {
+        try {
+          trace.write(options.trace);
+        } catch (error) {
+          process.stderr.write(`run_rpc_client.sh: could not write the trace ${options.trace}: ${(error as Error).message}\n`);
+          process.exitCode = 1;
+        }
+      }
     },
+    `request → ${where}`,
   );
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChromeTrace } from "../../src/loop/index.js";
-import { startConsumer, stopAll, waitUntil } from "../helpers/processes.js";
+import { bundleCommand, runToExit, startConsumer, stopAll, waitUntil } from "../helpers/processes.js";
 import { startProducer } from "../helpers/producer.js";
 import { checkTrace } from "../helpers/trace.js";
 
@@ -59,6 +59,22 @@ describe("run_rpc_producer.sh --trace FILE.json", () => {
     expect(exit.code, producer.stderr()).toBe(0);
     const trace = JSON.parse(readFileSync(file, "utf8")) as ChromeTrace;
     expect(trackNames(trace)).toEqual(expect.arrayContaining(["producer", "payload"]));
+    expect(checkTrace(trace)).toEqual({ overlaps: [], strayFlows: [], unnamed: [] });
+  });
+});
+
+describe("run_rpc_client.sh --trace FILE.json", () => {
+  it("writes the client's loop: the request's track, its waits on the socket", async () => {
+    const file = traceFile();
+    const consumer = await startConsumer();
+    const [command, argv] = bundleCommand("client", ["--trace", file, String(consumer.port), "system", "ping"]);
+    const answer = await runToExit(command, argv);
+    expect(answer).toMatchObject({ code: 0, stdout: "pong\n", stderr: "" });
+
+    const trace = JSON.parse(readFileSync(file, "utf8")) as ChromeTrace;
+    expect(trackNames(trace)).toEqual([`request → 127.0.0.1:${consumer.port}`]);
+    const waits = trace.traceEvents.filter((e) => e.cat === "wait").map((e) => e.name);
+    expect(waits).toEqual(expect.arrayContaining([`connect 127.0.0.1:${consumer.port}`, `read 127.0.0.1:${consumer.port}`]));
     expect(checkTrace(trace)).toEqual({ overlaps: [], strayFlows: [], unnamed: [] });
   });
 });
