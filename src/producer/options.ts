@@ -7,7 +7,8 @@ import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { LogFormat } from "./telemetry/log.js";
-import type { ProducerOptions } from "./dispatch/producer.js";
+import type { DispatchOptions } from "./dispatch/producer.js";
+import type { PayloadOptions } from "./intake/payload.js";
 import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile, type ProfileName } from "./intake/profiles.js";
 import { parseTargets, TargetError } from "./dispatch/targets.js";
 
@@ -15,7 +16,11 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export interface Cli extends ProducerOptions {
+export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
+  /** Seconds to make tasks for; `undefined` for no limit. */
+  readonly duration: number | undefined;
+  /** Seconds between two `stats` events; 0 for none. */
+  readonly statsEvery: number;
   readonly logFormat: LogFormat;
   /** When the payload makes its tasks (see profiles.ts). */
   readonly profile: LoadProfile;

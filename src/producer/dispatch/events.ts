@@ -1,6 +1,8 @@
 /**
- * The producer's log events (PROTOCOL §4). In JSON mode each is one line, `{ time, event, ... }`;
- * in text mode the same information, laid out for a person (see log.ts).
+ * The producer's events (PROTOCOL §4, §6): one typed stream (event-stream.ts). In JSON mode each is
+ * one line, `{ time, event, ... }`; in text mode the same information, laid out for a person
+ * (src/producer/telemetry/). Dispatch emits the task, target, queue and shutdown events; the
+ * `stats` and `summary` events come from the telemetry listening to them.
  */
 
 export interface Percentiles {
@@ -62,6 +64,10 @@ export type ProducerEvent =
       readonly method: string;
       readonly command: string;
       readonly queue_depth: number;
+      /** The intake it came from: `payload`, `listen`, `http`, `amqp`. */
+      readonly source: string;
+      /** The client, for a network intake (`host:port`, or the AMQP `reply_to`). */
+      readonly client?: string;
     }
   | { readonly event: "task_sent"; readonly id: number; readonly target: string; readonly attempt: number }
   | {
@@ -105,3 +111,6 @@ export type ProducerEvent =
   | { readonly event: "report"; readonly path: string };
 
 export type EventName = ProducerEvent["event"];
+
+/** Where dispatch sends its events. */
+export type Emit = (event: ProducerEvent) => void;
