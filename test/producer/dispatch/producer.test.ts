@@ -1,10 +1,12 @@
-// The producer in process, on real loopback sockets with tiny fake consumers: its policies
-// (retries go elsewhere, errors never vanish) tried in milliseconds rather than with processes.
+// The producer in process, on real loopback sockets with tiny fake consumers: its policies —
+// retries go elsewhere, errors never vanish, bounded replies, probe back-off, no_consumer expiry,
+// backpressure, shutdown and abort — tried in about two seconds rather than with processes.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
 import { Producer, type DispatchOptions } from "../../../src/producer/dispatch/producer.js";
 import { parseTarget } from "../../../src/producer/dispatch/targets.js";
 import { ClientPayload, type PayloadOptions } from "../../../src/producer/intake/payload.js";
+import { waitUntil } from "../../helpers/wait.js";
 import { runLoop } from "../../loop/run-loop.js";
 import { after, closeFakeConsumers, endlessReply, fakeConsumer, type FakeConsumer } from "../fake-consumer.js";
 
@@ -81,4 +83,67 @@ describe("a producer", () => {
     expect(events.filter((e) => e.event === "no_target_up")).toHaveLength(1);
   });
 
+  it("probes a consumer that went down with system ping, backing off (0.1 s, doubling), and sends it tasks again once it answers", async () => {
+    const pings: number[] = [];
+    let failuresLeft = 4; // the task's first call and three probes
+    const flaky = await fakeConsumer((line, socket) => {
+      if (line === "system ping") pings.push(performance.now());
+      if (failuresLeft-- > 0) return void socket.end(); // closed without a reply: a transport failure
+      return line === "system ping" ? "pong\n" : "55\n";
+    });
+    const { outcome, events, named } = await runProducer([flaky], { tasks: 1 });
+
+    expect(outcome).toMatchObject({ ok: true, value: { produced: 1, succeeded: 1, failed: 0, lost: 0 } });
+    expect(events.map((e) => e.event)).toEqual(["task_queued", "task_sent", "target_down", "no_target_up", "task_failed", "target_up", "task_sent", "task_done"]);
+    expect(named("task_done")[0]).toMatchObject({ target: flaky.name, attempt: 2 });
+    const gaps = pings.slice(1).map((at, i) => at - pings[i]!);
+    expect(gaps).toHaveLength(3);
+    // Each wait doubles: 0.2 s, then 0.4 s, then 0.8 s (timers fire late, never early).
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(200 * 2 ** i - 5));
+    expect(gaps[2]!).toBeLessThan(1_500);
+  });
+
+  it("holds the payload back when the queue is full (backpressure), saying so once per episode", async () => {
+    const slow = await fakeConsumer(after(10, "55\n"));
+    const { outcome, named } = await runProducer([slow], { tasks: 30, queueLimit: 5 });
+
+    expect(outcome).toMatchObject({ ok: true, value: { produced: 30, succeeded: 30, failed: 0, lost: 0 } });
+    expect(Math.max(...named("task_queued").map((e) => e.queue_depth))).toBe(5);
+    expect(named("queue_full")).toEqual([{ event: "queue_full", queue_limit: 5 }]);
+  });
+
+  it("on shutdown stops the payload, fails what is queued with shutdown, and lets the call in flight finish", async () => {
+    const slow = await fakeConsumer(after(30, "55\n"));
+    const { producer, events, named } = producerOn([slow], { tasks: undefined, interval: 0.002 });
+    const run = runLoop(() => producer.run());
+    await waitUntil(() => named("task_done").length >= 2 && producer.queueDepth >= 3, "some tasks done and some queued");
+    producer.requestShutdown("SIGTERM");
+    const outcome = await run;
+
+    expect(outcome).toMatchObject({ ok: true, value: { lost: 0 } });
+    const [shutdown] = named("shutdown");
+    expect(shutdown).toMatchObject({ signal: "SIGTERM", in_flight: 1, forced: false });
+    expect(shutdown!.queued).toBeGreaterThanOrEqual(3);
+    const after_ = events.slice(events.indexOf(shutdown!) + 1);
+    expect(after_.filter((e) => e.event === "task_failed")).toHaveLength(shutdown!.queued);
+    for (const e of after_.filter((e) => e.event === "task_failed")) expect(e).toMatchObject({ reason: "shutdown", final: true, target: null });
+    expect(after_.filter((e) => e.event === "task_done")).toHaveLength(1); // the call in flight finished
+    expect(after_.some((e) => e.event === "task_queued")).toBe(false);
+  });
+
+  it("on abort fails the call in flight with shutdown at once and ends the run, nothing lost", async () => {
+    const silent = await fakeConsumer(() => undefined); // accepts, reads, never answers
+    const { producer, named } = producerOn([silent], { tasks: undefined, interval: 0.05, timeout: 60 });
+    const run = runLoop(() => producer.run());
+    await waitUntil(() => named("task_sent").length >= 1, "a call in flight");
+    producer.requestShutdown("SIGINT");
+    await waitUntil(() => named("shutdown").length === 1, "the graceful shutdown to begin");
+    const counts = producer.abort("SIGINT");
+    const outcome = await run;
+
+    expect(counts).toMatchObject({ failed: counts.produced, succeeded: 0, lost: 0 });
+    expect(outcome).toEqual({ ok: true, value: counts });
+    expect(named("shutdown").map((e) => e.forced)).toEqual([false, true]);
+    expect(named("task_failed").find((e) => e.target === silent.name)).toMatchObject({ reason: "shutdown", attempt: 1, final: true });
+  });
 });
