@@ -7,15 +7,12 @@
 // per second with its task mix (a couple of seconds at full speed) and sets the mean rate just
 // under that. The sine profile, starting at its slowest, then swings from 0.2× to 1.8× the mean:
 // well within capacity, then far beyond it at mid-run, then back.
-import { freePort } from "./free-port.js";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { freePort, repoRoot as root, startConsumer, startProcess, terminateAll } from "./lib/processes.js";
+import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 
-const root = join(import.meta.dirname, "..");
 const reports = join(root, "reports");
 const reportFile = join(reports, "demo-report.html");
-const children: ChildProcess[] = [];
 /** Set by Ctrl-C: start nothing new. */
 let interrupted = false;
 
@@ -30,41 +27,22 @@ const CALIBRATION_TASKS = 40;
 const FALLBACK_CAPACITY = 20;
 
 
-/** Starts a consumer whose log goes to a file; resolves once it is listening. */
-function startConsumer(port: number): Promise<ChildProcess> {
-  const logFile = join(reports, `demo-consumer-${port}.log`);
-  const child = spawn(join(root, "run_rpc_consumer.sh"), [String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  const log = createWriteStream(logFile);
-  child.stderr!.pipe(log);
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    const timer = setTimeout(() => reject(new Error(`consumer on ${port} did not start within 10 s; see ${logFile}`)), 10_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      log.write(chunk);
-      seen += chunk.toString();
-      if (seen.includes("listening on")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`consumer on ${port} exited with ${code}; see ${logFile}`)));
-  });
+/** Starts a consumer (as users do, through its script) whose log goes to a file; resolves once it is listening. */
+async function startDemoConsumer(port: number): Promise<void> {
+  await startConsumer(port, [], { viaScript: true, output: "tail", logFile: join(reports, `demo-consumer-${port}.log`) });
 }
 
-/** Runs the producer with `args`, its output going where `stdout` says; resolves with its exit code and what it printed. */
-function runProducer(args: readonly string[], stdout: "inherit" | "pipe"): Promise<{ code: number; output: string }> {
-  const producer = spawn(join(root, "run_rpc_producer.sh"), [...args], { stdio: ["ignore", stdout, "inherit"] });
-  children.push(producer);
-  let output = "";
-  producer.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => producer.once("close", (code) => resolve({ code: code ?? 1, output })));
+/** Runs the producer with `args`, its output kept or shown; resolves with its exit code and what it printed. */
+async function runProducer(args: readonly string[], output: "keep" | "inherit", boundS: number): Promise<{ code: number; output: string }> {
+  const producer = startProcess(join(root, "run_rpc_producer.sh"), args, { output });
+  const exit = await producer.exited(boundS * 1000);
+  return { code: exit.code ?? 1, output: producer.stdout() };
 }
 
 /** Tasks per second the two consumers complete with the demo's mix, measured at full speed. */
 async function measureCapacity(targets: readonly string[]): Promise<number | undefined> {
   const args = ["--tasks", String(CALIBRATION_TASKS), "--interval", "0", "--stats-every", "0", "--seed", "1", "--log-format", "json", ...TASK_MIX, ...targets];
-  const { code, output } = await runProducer(args, "pipe");
+  const { code, output } = await runProducer(args, "keep", 60);
   const summary = output
     .split("\n")
     .filter((line) => line.startsWith("{"))
@@ -81,7 +59,7 @@ function stopped(): number {
 }
 
 function stopAll(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  void terminateAll();
 }
 
 async function main(): Promise<number> {
@@ -89,7 +67,7 @@ async function main(): Promise<number> {
   const ports = [await freePort(), await freePort()];
   const targets = ports.map(String);
   console.log(`demo: starting two consumers on 127.0.0.1:${ports[0]} and 127.0.0.1:${ports[1]} (logs in reports/)`);
-  await Promise.all(ports.map(startConsumer));
+  await Promise.all(ports.map(startDemoConsumer));
   if (interrupted) return stopped();
 
   console.log(`demo: measuring what they complete per second at full speed (${CALIBRATION_TASKS} tasks)...`);
@@ -116,7 +94,8 @@ async function main(): Promise<number> {
     ...targets,
   ];
   console.log(`demo: ./run_rpc_producer.sh ${args.join(" ")}\n`);
-  const { code } = await runProducer(args, "inherit");
+  // Bounded: the story, then the queue's drain and the report, with room to spare.
+  const { code } = await runProducer(args, "inherit", STORY_SECONDS + 120);
   stopAll();
   console.log(interrupted ? `\ndemo: interrupted; the producer stopped early (exit code ${code}).` : `\ndemo: done (producer exit code ${code}).`);
   console.log(`demo: the run's report: ${reportFile}`);

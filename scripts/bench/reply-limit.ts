@@ -4,14 +4,11 @@
 // the producer's peak RSS (VmHWM) stays bounded by about the limit × targets. Goal: < 300 MB.
 //
 //   node --import tsx scripts/bench/reply-limit.ts [--targets 32] [--limit 4000000] [--seconds 10] [--json]
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { stopChild } from "./child.js";
+import { scriptCommand, startProcess } from "../lib/processes.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const { values: opts } = parseArgs({
   options: {
     targets: { type: "string", default: "32" },
@@ -51,31 +48,24 @@ function vmHwmKb(pid: number): number | undefined {
 
 const sockets = new Set<Socket>();
 const consumers = await Promise.all(Array.from({ length: targets }, () => endlessConsumer(sockets)));
-const producer = spawn(
-  join(root, "run_rpc_producer.sh"),
-  ["--duration", String(seconds), "--interval", "0.001", "--max-reply-bytes", String(limit), "--log-format", "json", "--stats-every", "0", ...consumers.map((c) => String(c.port))],
-  { stdio: ["ignore", "pipe", "inherit"] },
+const producer = startProcess(
+  ...scriptCommand("producer", [
+    "--duration", String(seconds), "--interval", "0.001", "--max-reply-bytes", String(limit), "--log-format", "json", "--stats-every", "0",
+    ...consumers.map((c) => String(c.port)),
+  ]),
+  { output: "tail" },
 );
-let last = "";
-let buffered = "";
-producer.stdout.setEncoding("utf8");
-producer.stdout.on("data", (text: string) => {
-  buffered += text;
-  const lines = buffered.split("\n");
-  buffered = lines.pop() ?? "";
-  for (const line of lines) if (line.includes('"event":"summary"')) last = line;
-});
 let peakKb = 0;
 const sampler = setInterval(() => {
   try {
-    peakKb = Math.max(peakKb, vmHwmKb(producer.pid!) ?? 0);
+    peakKb = Math.max(peakKb, vmHwmKb(producer.child.pid!) ?? 0);
   } catch {
     // The process is gone (it read its last status above): the peak is what was seen.
   }
 }, 100);
-const exitCode = await new Promise<number | null>((resolve) => producer.once("exit", (code) => resolve(code)));
+const { code: exitCode } = await producer.exited((seconds + 60) * 1000);
 clearInterval(sampler);
-await stopChild(producer);
+const last = [...producer.stdoutLines].reverse().find((line) => line.includes('"event":"summary"')) ?? "";
 for (const socket of sockets) socket.destroy();
 await Promise.all(consumers.map((c) => new Promise((resolve) => c.server.close(resolve))));
 

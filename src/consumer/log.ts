@@ -3,14 +3,8 @@
 // (the command, cut to 80 characters), how it ended (`ok` or the error code) and how long the
 // connection was served (ms).
 
-import pc from "picocolors";
+import { BoundedWriter, colourWanted, colours, droppedLinesNotice, type LogFormat } from "../cli/index.js";
 import type { RpcErrorCode } from "../rpc/index.js";
-
-/** `text` for people at a terminal, `json` for machines. */
-export type LogFormat = "text" | "json";
-
-/** The log formats, for usage checks. */
-export const LOG_FORMATS: readonly LogFormat[] = ["text", "json"];
 
 /** One served connection. */
 export interface RequestRecord {
@@ -60,7 +54,10 @@ function ms(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function defaultSinks(): LogSinks {
+function defaultSinks(format: LogFormat): LogSinks {
+  // A stalled reader (a pipe never read) must not make the log pile up in memory: past a limit,
+  // lines are dropped and counted.
+  const writer = new BoundedWriter(process.stdout, { notice: droppedLinesNotice(format) });
   // A log reader that goes away (`... | head`) must not take the server down with it: say so
   // once on stderr and keep serving without a log.
   let stdoutOpen = true;
@@ -71,15 +68,15 @@ function defaultSinks(): LogSinks {
   });
   return {
     out: (line) => {
-      if (stdoutOpen) process.stdout.write(line + "\n");
+      if (stdoutOpen) writer.write(line + "\n");
     },
     err: (line) => process.stderr.write(line + "\n"),
-    color: process.stdout.isTTY === true && !process.env["NO_COLOR"],
+    color: colourWanted(process.stdout),
   };
 }
 
 /** A log writing `format` lines to `sinks` (stdout and stderr by default). */
-export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks()): ConsumerLog {
+export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks(format)): ConsumerLog {
   return format === "json" ? jsonLog(sinks) : textLog(sinks);
 }
 
@@ -113,7 +110,7 @@ function jsonLog({ out }: LogSinks): ConsumerLog {
 }
 
 function textLog({ out, err, color = false }: LogSinks): ConsumerLog {
-  const c = pc.createColors(color);
+  const c = colours(color);
   const line = (text: string): void => out(`${c.dim(new Date().toISOString())} ${text}`);
   return {
     listening: (host, port) => line(`${c.green("listening on")} ${c.bold(hostPort(host, port))}`),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { helpText, parseCli } from "../../src/consumer/cli.js";
+import { helpText } from "../../src/cli/index.js";
+import { CONSUMER, parseCli } from "../../src/consumer/cli.js";
 
 describe("parseCli", () => {
   it("takes a port and applies every default", () => {
@@ -23,10 +24,13 @@ describe("parseCli", () => {
     [["65536"], /PORT must be an integer from 1 to 65535/],
     [["80a"], /PORT must be/],
     [["1.5"], /PORT must be/],
-    [["-1"], /unknown option '-1'/],
+    [["-1"], /PORT must be an integer from 1 to 65535, got "-1"/],
     [["5000", "6000"], /one PORT only/],
-    [["5000", "--verbose"], /unknown option '--verbose'/],
-    [["5000", "--max-fib"], /argument missing/],
+    [["5000", "--verbose"], /^error: unknown option --verbose; usage: run_rpc_consumer.sh PORT \[options\] \(--help lists them\)$/],
+    [["5000", "--max-fib", "--host", "x"], /--max-fib needs a value \(N\)/],
+    [["5000", "--log-formt", "json"], /unknown option --log-formt \(did you mean --log-format\?\)/],
+    [["5000", "--read-timeout", "2147484"], /--read-timeout must be a number of seconds above 0 and at most 2147483 \(24.8 days, the longest a timer holds\)/],
+    [["5000", "--max-fib"], /--max-fib needs a value \(N\)/],
     [["5000", "--max-fib", "-3"], /--max-fib/],
     [["5000", "--max-fib=-3"], /--max-fib must be an integer from 0/],
     [["5000", "--max-fib", "1e3"], /--max-fib must be an integer from 0/],
@@ -51,10 +55,16 @@ describe("parseCli", () => {
   });
 
   it("lists every option with its default in the help", () => {
-    const text = helpText();
+    const text = helpText(CONSUMER);
     for (const option of ["--host", "--max-fib", "--max-sleep-ms", "--read-timeout", "--max-request-bytes", "--log-format", "--help"]) {
       expect(text).toContain(option);
     }
     for (const value of ["127.0.0.1", "1000000", "(default: 2)", "65536", "(default: text)"]) expect(text).toContain(value);
+  });
+});
+
+describe("the consumer's --help", () => {
+  it("fits 80 columns", () => {
+    for (const line of helpText(CONSUMER).split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SocketError, TimeoutError } from "../../../src/loop/index.js";
 import { RpcError } from "../../../src/rpc/index.js";
 import { classifyFailure, RpcClient } from "../../../src/producer/dispatch/client.js";
-import { freePort } from "../../helpers/ports.js";
+import { freePort } from "../../helpers/processes.js";
 import { runLoop } from "../../loop/run-loop.js";
 
 const servers: Server[] = [];
