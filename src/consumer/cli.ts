@@ -8,6 +8,7 @@ import {
   integer,
   logFormatOption,
   option,
+  paragraphs,
   parseCommandLine,
   readValue,
   seconds,
@@ -59,12 +60,12 @@ export const CONSUMER: Program<typeof options> = {
   about: `A blocking, single-command RPC consumer: it serves one TCP connection at a time, in arrival
 order, one request and one reply per connection. PORT is an integer from 1 to 65535.`,
   options,
-  epilogue: `Requests: "fibonacci_generator calculate N",
-"neural_analyzer polarity WORD ...", "system ping", "system sleep MS" (blocks
-the server for MS milliseconds without using the CPU).
+  epilogue: paragraphs(`Requests: "fibonacci_generator calculate N", "neural_analyzer polarity WORD ...",
+"system ping", "system sleep MS" (blocks the server for MS milliseconds without using the CPU).
 Times are at most ${MAX_TIMER_SECONDS} s, the longest a timer holds.
-SIGINT/SIGTERM: finishes the request in hand, closes, exits 0.
-Exit codes: 0 after a signal, 1 when it cannot listen, 2 for bad usage.`,
+
+SIGINT/SIGTERM: finishes the request in hand, closes, exits 0. Exit codes: 0 after a signal, 1
+when it cannot listen, 2 for bad usage.`),
 };
 
 function build(values: OptionValues<typeof options>, positionals: readonly string[]): ConsumerOptions {

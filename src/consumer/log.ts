@@ -30,6 +30,8 @@ export interface ConsumerLog {
   request(record: RequestRecord): void;
   /** A client that went away (reset, closed) before its reply, or failed after it. */
   clientGone(peer: string, detail: string): void;
+  /** A complete request not computed because its client is gone (it reset the connection). */
+  skipped(peer: string, command: string, detail: string): void;
   /** A server-side failure that does not stop serving (a failed accept). */
   serverProblem(detail: string): void;
   /** A handler bug: the reply was `ERROR internal`; the stack goes to the log. */
@@ -102,6 +104,7 @@ function jsonLog({ out }: LogSinks): ConsumerLog {
         }),
       ),
     clientGone: (peer, detail) => emit("client_gone", { peer, message: detail }),
+    skipped: (peer, command, detail) => emit("skipped", { peer, command, message: detail }),
     serverProblem: (detail) => emit("server_problem", { message: detail }),
     internalError: (peer, command, error) => emit("internal_error", { peer, command, stack: stackOf(error) }),
     shuttingDown: (signal, detail) => emit("shutdown", { signal, message: detail }),
@@ -122,6 +125,7 @@ function textLog({ out, err, color = false }: LogSinks): ConsumerLog {
       line(`${r.peer.padEnd(21)} ${outcome} ${duration}  "${r.command}"${why}`);
     },
     clientGone: (peer, detail) => line(`${peer.padEnd(21)} ${c.yellow(detail)}`),
+    skipped: (peer, command, detail) => line(`${peer.padEnd(21)} ${c.yellow("skipped".padEnd(15))}             "${command}" — ${detail}`),
     serverProblem: (detail) => line(c.red(detail)),
     internalError: (peer, command, error) => {
       line(`${peer.padEnd(21)} ${c.red("internal error")} in "${command}"; stack on stderr`);

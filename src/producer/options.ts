@@ -31,8 +31,6 @@ import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfil
 import { parseTargets, TargetError } from "./dispatch/targets.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
-export { UsageError };
-
 export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
   /** Seconds to make tasks for; `undefined` for no limit. */
   readonly duration: number | undefined;
@@ -65,6 +63,7 @@ const options = {
   "fib-share": option(decimal(0, 1, "P"), { help: "probability that a task is fibonacci_generator calculate N; else neural_analyzer polarity", default: 0.5 }),
   "fib-min": option(integer(0, MAX_FIB_LIMIT), { help: "smallest N for fibonacci tasks", default: 100 }),
   "fib-max": option(integer(0, MAX_FIB_LIMIT), { help: "largest N for fibonacci tasks (N is uniform in fib-min..fib-max)", default: 10_000 }),
+  "sleep-ms": option(integer(0, 10_000, "MS"), { help: "make every task system sleep MS instead (a wait that uses no CPU)" }),
   seed: option(integer(0, 2 ** 32 - 1), { help: "seed of the task stream: the same seed gives the same tasks", default: 0 }),
   tasks: option(integer(1, 1_000_000_000), { help: "make N tasks, wait until each is final, print the summary and exit" }),
   duration: option(seconds({ beyond: "refuse" }), { help: "make tasks for this long, then the same (with --tasks: whichever ends first)" }),
@@ -133,6 +132,7 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     fibMin,
     fibMax,
     seed: values.seed,
+    sleepMs: values["sleep-ms"],
     tasks,
     duration,
     timeout: values.timeout,
@@ -178,6 +178,7 @@ export function describeOptions(cli: Cli): Record<string, string | number | null
     fib_min: cli.fibMin,
     fib_max: cli.fibMax,
     seed: cli.seed,
+    sleep_ms: cli.sleepMs ?? null,
     tasks: cli.tasks ?? null,
     duration: cli.duration ?? null,
     timeout: cli.timeout,

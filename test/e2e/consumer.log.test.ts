@@ -1,29 +1,18 @@
 // The consumer's log under a stalled reader (issue 11 item 8): stdout a pipe that is not read must
 // not make the consumer hold its log in memory without limit. Past 1 MiB pending it drops lines,
 // and says how many when the reader catches up.
-import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { bundleCommand, freePort } from "../helpers/processes.js";
+import { startConsumer, stopAll } from "../helpers/processes.js";
 import { request } from "../helpers/tcp.js";
 import { waitUntil } from "../helpers/wait.js";
 
-let kill: (() => void) | undefined;
-afterEach(() => kill?.());
+afterEach(stopAll);
 
 describe("the consumer's log, read by no one for a while", () => {
   it("drops lines past 1 MiB pending and reports the count once the reader catches up", async () => {
-    const port = await freePort();
-    const [node, args] = bundleCommand("consumer", [String(port), "--log-format", "json"]);
-    const child = spawn(node, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
-    kill = () => child.kill("SIGKILL");
-    let out = "";
-    const collect = (chunk: Buffer): void => {
-      out += chunk.toString();
-    };
-    child.stdout.on("data", collect);
-    await waitUntil(() => out.includes("listening on"), "listening on");
-    child.stdout.off("data", collect);
-    child.stdout.pause(); // from here on, nobody reads the consumer's log
+    const consumer = await startConsumer(undefined, ["--log-format", "json"]);
+    const { port } = consumer;
+    consumer.child.stdout!.pause(); // from here on, nobody reads the consumer's log
 
     // Each refusal logs a ~380-byte line (the command cut to 80 characters, the error message):
     // 6,000 of them are 2.3 MB, past the limit plus what the pipe itself holds.
@@ -37,10 +26,10 @@ describe("the consumer's log, read by no one for a while", () => {
     };
     await Promise.all(Array.from({ length: 16 }, client));
 
-    out = "";
-    child.stdout.on("data", collect);
-    child.stdout.resume();
-    await waitUntil(() => out.includes('"event":"log_dropped"'), "the log_dropped event", 15_000);
+    const before = consumer.stdout().length;
+    consumer.child.stdout!.resume();
+    await waitUntil(() => consumer.stdout().includes('"event":"log_dropped"', before), "the log_dropped event", 15_000);
+    const out = consumer.stdout().slice(before);
     const events = out.trim().split("\n").map((line) => JSON.parse(line) as { event: string; lines?: number });
     const dropped = events.find((e) => e.event === "log_dropped")!;
     const logged = events.filter((e) => e.event === "request").length;

@@ -32,7 +32,7 @@ const RULES: readonly { readonly part: string; readonly may: readonly string[]; 
   { part: "cli/", may: ["rpc/"], why: "one CLI and log kit for every program" },
   { part: "amqp/", may: ["loop/"], why: "the RabbitMQ bridge knows the loop, not the producer" },
   { part: "http/", may: ["loop/"], why: "the HTTP bridge knows the loop, not the producer" },
-  { part: "consumer/", may: ["loop/", "rpc/", "cli/"], why: "the consumer is a program of its own" },
+  { part: "consumer/", may: ["rpc/", "cli/"], why: "the consumer is a blocking server, not on the loop (server.ts says why)" },
   { part: "producer/dispatch/", may: ["loop/", "rpc/"], why: "dispatch emits events and knows nothing of presentation or of where tasks come from" },
   { part: "producer/intake/", may: ["loop/", "rpc/", "amqp/", "http/", "cli/", "producer/dispatch/"], why: "an intake puts tasks into dispatch" },
   { part: "producer/telemetry/", may: ["rpc/", "cli/", "producer/dispatch/"], why: "telemetry listens to dispatch's events" },

@@ -151,3 +151,13 @@ describe("--max-reply-bytes", () => {
     expect(problem("--max-reply-bytes", "1.5", "9000")).toMatch(/^--max-reply-bytes must be an integer from 1/);
   });
 });
+
+describe("--sleep-ms", () => {
+  it("is off by default, and takes a whole number of milliseconds up to the consumer's default limit", () => {
+    expect(parse().sleepMs).toBeUndefined();
+    expect(parse("--sleep-ms", "40").sleepMs).toBe(40);
+    expect(parse("--sleep-ms", "0").sleepMs).toBe(0);
+    expect(parse("--sleep-ms", "10000").sleepMs).toBe(10_000);
+    for (const bad of ["2.5", "10001", "1e3"]) expect(problem("--sleep-ms", bad, "9000")).toMatch(/^--sleep-ms must be an integer .*10000/);
+  });
+});

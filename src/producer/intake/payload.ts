@@ -23,6 +23,8 @@ export interface PayloadOptions {
   readonly fibMin: number;
   readonly fibMax: number;
   readonly seed: number;
+  /** Make every task `system sleep MS` instead (no CPU: a load whose cost does not depend on the machine's). */
+  readonly sleepMs?: number | undefined;
   /** How many tasks to make; `undefined` for no limit. */
   readonly tasks: number | undefined;
   /** Seconds to make tasks for, from the start of the run; `undefined` for no limit. */
@@ -49,6 +51,7 @@ export class TaskSource {
 
   next(): TaskRequest {
     const { faker, options } = this;
+    if (options.sleepMs !== undefined) return makeRequest("system", "sleep", String(options.sleepMs));
     if (faker.number.float({ min: 0, max: 1 }) < options.fibShare) {
       const n = faker.number.int({ min: options.fibMin, max: options.fibMax });
       return makeRequest("fibonacci_generator", "calculate", String(n));

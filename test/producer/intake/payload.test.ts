@@ -75,3 +75,11 @@ describe("the client payload as an intake", () => {
     expect(tasks.every((t) => t.origin.source === "payload" && t.origin.client === undefined)).toBe(true);
   });
 });
+
+describe("the payload with --sleep-ms", () => {
+  it("makes every task system sleep MS: a load whose cost is known and uses no CPU", () => {
+    const source = new TaskSource({ ...DEFAULTS, sleepMs: 40 });
+    const tasks = Array.from({ length: 5 }, () => source.next());
+    expect(tasks.map((t) => t.command)).toEqual(Array.from({ length: 5 }, () => "system sleep 40"));
+  });
+});
