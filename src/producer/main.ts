@@ -4,7 +4,9 @@
  * map signals to a graceful then a forced stop, print the summary (and write the HTML report),
  * exit 0 / 1 / 2 (PROTOCOL §4).
  */
-import { run } from "../loop/index.js";
+import { listen, run, SocketError, type Operation } from "../loop/index.js";
+import type { Intake } from "./dispatch/intake.js";
+import { ListenIntake } from "./intake/listen.js";
 import { ProducerEventStream } from "./dispatch/event-stream.js";
 import type { RunCounts } from "./dispatch/ledger.js";
 import { Producer, type Sampler } from "./dispatch/producer.js";
@@ -46,8 +48,28 @@ function start(cli: Cli): void {
   events.subscribe((event) => output.log(event));
 
   events.emit({ event: "started", targets, options });
-  const payload = new ClientPayload({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed) });
-  const producer = new Producer(cli, [payload], events.emit, samplers);
+  const intakes: Intake[] = [];
+  if (cli.payload) intakes.push(new ClientPayload({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed) }));
+  const producer = new Producer(cli, intakes, events.emit, samplers);
+
+  /** Binds the front doors (a taken port is said at once, before any task), then runs. */
+  function* openDoorsAndRun(): Operation<RunCounts> {
+    if (cli.listen !== undefined) {
+      const { host, port, name } = cli.listen;
+      let listener;
+      try {
+        listener = yield* listen(host, port);
+      } catch (error) {
+        if (error instanceof SocketError) throw new FrontDoorError(`cannot open --listen ${name}: ${error.message}`, { cause: error });
+        throw error;
+      }
+      events.emit({ event: "front_door", intake: "listen", address: listener.address });
+      producer.addIntake(new ListenIntake(listener, { limits: cli.limits, queueTimeout: cli.queueTimeout, queueLimit: cli.queueLimit }, events.emit));
+    }
+    // With a front door, --duration bounds the whole run (the payload bounds itself).
+    if (cli.listen !== undefined && cli.duration !== undefined) setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
+    return yield* producer.run();
+  }
 
   // Every way out that prints a summary comes through here: the run's end, and a second signal.
   const finish = (counts: RunCounts): never => {
@@ -73,17 +95,22 @@ function start(cli: Cli): void {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  run(
-    () => producer.run(),
-    (outcome) => {
+  run(openDoorsAndRun, (outcome) => {
       if (outcome.ok) {
         finish(outcome.value);
+      } else if (outcome.error instanceof FrontDoorError) {
+        process.stderr.write(`run_rpc_producer.sh: ${outcome.error.message}\n`);
+        process.exit(1);
       } else {
         process.stderr.write(`producer failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
         process.exit(1);
       }
-    },
-  );
+    });
+}
+
+/** A front door that cannot be opened (its port is taken, its address is not this machine's). */
+class FrontDoorError extends Error {
+  override readonly name = "FrontDoorError";
 }
 
 const cli = commandLineOrExit(parseCli(process.argv.slice(2)));

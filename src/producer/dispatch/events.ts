@@ -95,6 +95,10 @@ export type ProducerEvent =
   | { readonly event: "target_up"; readonly target: string; readonly down_s: number }
   /** The last target up went down: queued tasks fail with `no_consumer` after `queue_timeout_s` unless one comes back. */
   | { readonly event: "no_target_up"; readonly queue_timeout_s: number }
+  /** A front door is open: `intake` is `listen` or `http`, `address` the one bound (`127.0.0.1:8000`). */
+  | { readonly event: "front_door"; readonly intake: string; readonly address: string }
+  /** A front door met an error and goes on (a failed accept: too many open files, …). */
+  | { readonly event: "front_door_error"; readonly intake: string; readonly address: string; readonly error: string }
   | { readonly event: "queue_full"; readonly queue_limit: number }
   | { readonly event: "queue_has_room"; readonly blocked_s: number }
   | { readonly event: "shutdown"; readonly signal: string; readonly queued: number; readonly in_flight: number; readonly forced: boolean }

@@ -23,6 +23,8 @@ export class TaskInbox implements Inbox {
     private readonly queue: TaskQueue,
     private readonly ledger: Ledger,
     private readonly emit: Emit,
+    /** Where exchanges run: the producer's own scope (see Inbox.serve). */
+    readonly serve: (exchange: () => Operation<void>) => void,
   ) {}
 
   *put(request: TaskRequest, origin: TaskOrigin): Operation<RpcTask> {

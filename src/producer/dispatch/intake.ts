@@ -32,4 +32,12 @@ export interface Inbox {
   offer(request: TaskRequest, origin: TaskOrigin): RpcTask | undefined;
   /** Its client went away: a task not sent yet fails with `cancelled`; returns whether it did. */
   cancel(task: RpcTask): boolean;
+  /**
+   * Runs one client's exchange (read its request, wait for the answer, write it) in the producer's
+   * own scope rather than the intake's: at shutdown the intake is halted, so it takes no new
+   * client, but an exchange runs on until its client has its answer (`shutting down` for a task
+   * still queued, the result for one in flight). The run ends once every exchange has ended; an
+   * exchange that throws fails the run, like an intake.
+   */
+  serve(exchange: () => Operation<void>): void;
 }

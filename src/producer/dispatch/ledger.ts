@@ -123,7 +123,7 @@ export class Ledger {
       final,
     });
     if (final) {
-      this.fail(task, { ok: false, reason: failure.reason, error: failure.message, target: before.target });
+      this.fail(task, { ok: false, reason: failure.reason, error: failure.message, target: before.target, attempts: before.attempt });
       return "final";
     }
     entry.queuedAt = performance.now();
@@ -137,7 +137,7 @@ export class Ledger {
     const { lastTarget, attempts } = entry.state;
     this.apply(task, { kind: "expire", reason });
     this.emit({ event: "task_failed", id: task.id, target: lastTarget, error: reason, reason, attempt: attempts, final: true });
-    this.fail(task, { ok: false, reason, error: reason, target: lastTarget });
+    this.fail(task, { ok: false, reason, error: reason, target: lastTarget, attempts });
   }
 
   /** Exiting at once: every task not final fails with `reason` (in flight or queued). */
@@ -150,7 +150,7 @@ export class Ledger {
         this.apply(entry.task, { kind: "abort", reason });
         this.inFlightCount--;
         this.emit({ event: "task_failed", id: entry.task.id, target, error: reason, reason, attempt, final: true });
-        this.fail(entry.task, { ok: false, reason, error: reason, target });
+        this.fail(entry.task, { ok: false, reason, error: reason, target, attempts: attempt });
       }
     }
   }

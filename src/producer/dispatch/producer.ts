@@ -49,7 +49,11 @@ export interface Sampler {
   sample(gauges: Gauges): void;
 }
 
-type Control = { readonly kind: "intake_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
+type Control =
+  | { readonly kind: "intake_done" }
+  | { readonly kind: "settled" }
+  | { readonly kind: "exchange_done" }
+  | { readonly kind: "shutdown"; readonly signal: string };
 
 export class Producer {
   private readonly queue: TaskQueue;
@@ -58,18 +62,25 @@ export class Producer {
   private readonly workers: RpcWorker[];
   /** Wakes `run()`: an intake finished, a task settled, or a signal came. */
   private readonly control = new Queue<Control>();
-  private readonly gauges: Gauges;
+  /** The producer's state now, for a sampler or a front door's /healthz, /stats, /metrics. */
+  readonly gauges: Gauges;
+  /** Clients' exchanges waiting to start (Inbox.serve), and how many have started and not ended. */
+  private readonly exchanges = new Queue<() => Operation<void>>(Infinity, "exchanges");
+  private exchangesRunning = 0;
   private stopping = false;
 
   constructor(
     private readonly options: DispatchOptions,
-    private readonly intakes: readonly Intake[],
+    private readonly intakes: Intake[],
     private readonly emit: Emit,
     private readonly samplers: readonly Sampler[] = [],
   ) {
     this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
     this.ledger = new Ledger(emit, options.retries + 1, () => this.control.offer({ kind: "settled" }));
-    this.inbox = new TaskInbox(this.queue, this.ledger, emit);
+    this.inbox = new TaskInbox(this.queue, this.ledger, emit, (exchange) => {
+      this.exchangesRunning++;
+      this.exchanges.offer(exchange);
+    });
     const context = { ledger: this.ledger, emit, targetDown: () => this.targetDown() };
     this.workers = options.targets.map(
       (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name, options.maxReplyBytes), this.queue, context),
@@ -92,15 +103,17 @@ export class Producer {
     for (const worker of this.workers) yield* spawn(() => worker.handleTasks());
     yield* spawn(() => this.expireWhenNoConsumer());
     for (const sampler of this.samplers) yield* spawn(() => this.sample(sampler));
+    yield* spawn(() => this.runExchanges());
 
     // Joined by nobody, so an intake's error is thrown into this task and fails the run.
     const intakes: Task<void>[] = [];
     for (const intake of this.intakes) intakes.push(yield* spawn(() => this.take(intake)));
 
     let running = intakes.length;
-    while (running > 0 || this.ledger.pendingCount > 0) {
+    while (running > 0 || this.ledger.pendingCount > 0 || this.exchangesRunning > 0) {
       const event = yield* this.control.get();
       if (event.kind === "intake_done") running--;
+      if (event.kind === "exchange_done") this.exchangesRunning--;
       if (event.kind === "shutdown" && !this.stopping) {
         this.stopping = true;
         this.ledger.retrying = false;
@@ -113,6 +126,11 @@ export class Producer {
       }
     }
     return this.ledger.counts();
+  }
+
+  /** Adds an intake before the run starts (a front door, once its port is bound). */
+  addIntake(intake: Intake): void {
+    this.intakes.push(intake);
   }
 
   /** Tasks waiting in the queue now. */
@@ -140,6 +158,24 @@ export class Producer {
   private *take(intake: Intake): Operation<void> {
     yield* intake.run(this.inbox);
     this.control.offer({ kind: "intake_done" });
+  }
+
+  /**
+   * Starts each client's exchange as a child of this task, not of its intake (Inbox.serve). Joined
+   * by nobody: an exchange's error is thrown here, then into `run()`, and fails the run.
+   */
+  private *runExchanges(): Operation<void> {
+    const control = this.control;
+    for (;;) {
+      const exchange = yield* this.exchanges.get();
+      yield* spawn(function* () {
+        try {
+          yield* exchange();
+        } finally {
+          control.offer({ kind: "exchange_done" });
+        }
+      });
+    }
   }
 
   private targetDown(): void {

@@ -13,7 +13,14 @@ export interface TaskRequest {
 /** A task's final state, as its intake is told it. */
 export type TaskOutcome =
   | { readonly ok: true; readonly reply: string; readonly target: string }
-  | { readonly ok: false; readonly reason: string; readonly error: string; readonly target: string | null };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly error: string;
+      readonly target: string | null;
+      /** Calls made for it (0 for a task never sent). */
+      readonly attempts: number;
+    };
 
 /**
  * Who asked for a task: its intake (`source`), the client for a network intake, and how to answer

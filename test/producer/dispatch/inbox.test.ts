@@ -13,7 +13,10 @@ function inboxWith(limit: number) {
   const events: ProducerEvent[] = [];
   const queue = new TaskQueue(limit, () => false);
   const ledger = new Ledger((event) => events.push(event), 3);
-  return { inbox: new TaskInbox(queue, ledger, (event) => events.push(event)), queue, ledger, events };
+  const serve = () => {
+    throw new Error("no exchanges in these tests");
+  };
+  return { inbox: new TaskInbox(queue, ledger, (event) => events.push(event), serve), queue, ledger, events };
 }
 
 const ping = makeRequest("system", "ping", "");

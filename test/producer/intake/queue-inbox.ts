@@ -14,5 +14,8 @@ export function queueInbox(queue: Queue<RpcTask>): Inbox {
     },
     offer: () => undefined,
     cancel: () => false,
+    serve: () => {
+      throw new Error("the payload serves no exchanges");
+    },
   };
 }
