@@ -2,7 +2,10 @@
 // retries go elsewhere, errors never vanish, bounded replies, probe back-off, no_consumer expiry,
 // backpressure, shutdown and abort — tried in about two seconds rather than with processes.
 import { afterEach, describe, expect, it } from "vitest";
+import { sleep } from "../../../src/loop/index.js";
 import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
+import type { Intake } from "../../../src/producer/dispatch/intake.js";
+import { makeRequest } from "../../../src/producer/dispatch/rpc-task.js";
 import { Producer, type DispatchOptions } from "../../../src/producer/dispatch/producer.js";
 import { parseTarget } from "../../../src/producer/dispatch/targets.js";
 import { ClientPayload, type PayloadOptions } from "../../../src/producer/intake/payload.js";
@@ -42,6 +45,23 @@ describe("a producer", () => {
     const { outcome } = await runProducer([consumer], { tasks: 40, gap });
     expect(outcome.ok).toBe(false);
     expect((outcome as { error: Error }).error.message).toBe("a bug in the load profile");
+  });
+
+  it("fails its run when any intake throws, even after its tasks were answered", async () => {
+    const consumer = await fakeConsumer(() => "pong\n");
+    const answered: string[] = [];
+    const broken: Intake = {
+      name: "broken door",
+      *run(inbox) {
+        const task = yield* inbox.put(makeRequest("system", "ping", ""), { source: "listen", client: "127.0.0.1:1", answer: (o) => answered.push(o.ok ? o.reply : o.reason) });
+        while (answered.length === 0) yield* sleep(0.005);
+        throw new Error(`a bug in the front door after task #${task.id}`);
+      },
+    };
+    const producer = new Producer({ targets: [parseTarget(String(consumer.port))], timeout: 2, retries: 2, queueLimit: 10, queueTimeout: 30 }, [broken], () => {});
+    const outcome = await runLoop(() => producer.run());
+    expect(answered).toEqual(["pong"]);
+    expect(outcome).toMatchObject({ ok: false, error: { message: "a bug in the front door after task #1" } });
   });
 
   it("sends a retry to another target while one is up, even when that one is busy: the retry waits for it", async () => {
