@@ -24,13 +24,18 @@ import {
   type ParsedCommandLine,
   type Program,
 } from "../cli/index.js";
-import { MAX_FIB_LIMIT } from "../rpc/index.js";
-import type { ProducerOptions } from "./dispatch/producer.js";
+import { DEFAULT_REQUEST_LIMITS, MAX_FIB_LIMIT, type RequestLimits } from "../rpc/index.js";
+import type { DispatchOptions } from "./dispatch/producer.js";
+import type { PayloadOptions } from "./intake/payload.js";
 import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile } from "./intake/profiles.js";
-import { parseTargets, TargetError } from "./dispatch/targets.js";
+import { parseTarget, parseTargets, TargetError, type TargetAddress } from "./dispatch/targets.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
-export interface Cli extends ProducerOptions {
+export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
+  /** Seconds to make tasks for; `undefined` for no limit. */
+  readonly duration: number | undefined;
+  /** Seconds between two `stats` events; 0 for none. */
+  readonly statsEvery: number;
   readonly logFormat: LogFormat;
   /** When the payload makes its tasks (see profiles.ts). */
   readonly profile: LoadProfile;
@@ -38,6 +43,12 @@ export interface Cli extends ProducerOptions {
   readonly quiet: boolean;
   /** Where to write the HTML report (an absolute path), or `undefined` for none. */
   readonly report: string | undefined;
+  /** Run the simulated payload: always when no front door is named, else only with `--payload`. */
+  readonly payload: boolean;
+  /** `--listen [HOST:]PORT`: the line-protocol front door (PROTOCOL §6), or `undefined`. */
+  readonly listen: TargetAddress | undefined;
+  /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
+  readonly limits: RequestLimits;
 }
 
 export type ParsedCli = ParsedCommandLine<Cli>;
@@ -48,6 +59,16 @@ const MAX_INTERVAL_SECONDS = 3600;
 const MAX_BURST_SIZE = 500;
 
 const options = {
+  listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
+  payload: flag("run the simulated client payload beside the front doors (it runs alone when none is named)"),
+  "read-timeout": option(seconds({ beyond: "refuse" }), {
+    help: "front doors: time a client has to send a complete request",
+    default: DEFAULT_REQUEST_LIMITS.readTimeoutSeconds,
+  }),
+  "max-request-bytes": option(integer(1, 1024 * 1024 * 1024), {
+    help: "front doors: longest request in bytes, its newline not counted",
+    default: DEFAULT_REQUEST_LIMITS.maxRequestBytes,
+  }),
   interval: option(seconds({ zero: "as fast as the queue takes them", max: MAX_INTERVAL_SECONDS, beyond: "refuse" }), {
     help: "mean time between two tasks the payload makes",
     default: 0.5,
@@ -114,10 +135,17 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     throw error;
   }
   let targets;
+  let listen;
   try {
     targets = parseTargets(positionals);
   } catch (error) {
     if (error instanceof TargetError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+  try {
+    listen = values.listen === undefined ? undefined : parseTarget(values.listen);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(`--listen: ${error.message.replace("target", "address")}`, { cause: error });
     throw error;
   }
   return {
@@ -140,6 +168,9 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     profile,
     quiet: values.quiet,
     report: values.report === undefined ? undefined : writableReportPath(values.report),
+    payload: values.payload || listen === undefined,
+    listen,
+    limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
 }
 
