@@ -7,6 +7,10 @@
 import { listen, run, SocketError, type Operation } from "../loop/index.js";
 import type { Intake } from "./dispatch/intake.js";
 import { ListenIntake } from "./intake/listen.js";
+import { HttpIntake } from "./intake/http.js";
+import { serveHttp } from "../http/server.js";
+import type { ProducerEvent } from "./dispatch/events.js";
+import { ProducerMetrics } from "./telemetry/metrics.js";
 import { ProducerEventStream } from "./dispatch/event-stream.js";
 import type { RunCounts } from "./dispatch/ledger.js";
 import { Producer, type Sampler } from "./dispatch/producer.js";
@@ -54,21 +58,42 @@ function start(cli: Cli): void {
 
   /** Binds the front doors (a taken port is said at once, before any task), then runs. */
   function* openDoorsAndRun(): Operation<RunCounts> {
+    const doorOptions = { limits: cli.limits, queueTimeout: cli.queueTimeout, queueLimit: cli.queueLimit };
     if (cli.listen !== undefined) {
-      const { host, port, name } = cli.listen;
-      let listener;
-      try {
-        listener = yield* listen(host, port);
-      } catch (error) {
-        if (error instanceof SocketError) throw new FrontDoorError(`cannot open --listen ${name}: ${error.message}`, { cause: error });
-        throw error;
-      }
-      events.emit({ event: "front_door", intake: "listen", address: listener.address });
-      producer.addIntake(new ListenIntake(listener, { limits: cli.limits, queueTimeout: cli.queueTimeout, queueLimit: cli.queueLimit }, events.emit));
+      const listener = yield* openDoor("listen", cli.listen, listen);
+      producer.addIntake(new ListenIntake(listener, doorOptions, events.emit));
+    }
+    if (cli.http !== undefined) {
+      const listener = yield* openDoor("http", cli.http, serveHttp);
+      const metrics = new ProducerMetrics(targets);
+      events.subscribe((event) => metrics.observe(event));
+      let latestStats: Extract<ProducerEvent, { event: "stats" }> | undefined;
+      events.subscribe((event) => {
+        if (event.event === "stats") latestStats = event;
+      });
+      const views = { targets, gauges: () => producer.gauges, latestStats: () => latestStats, metrics: () => metrics.render(producer.gauges) };
+      producer.addIntake(new HttpIntake(listener, doorOptions, views, events.emit));
     }
     // With a front door, --duration bounds the whole run (the payload bounds itself).
-    if (cli.listen !== undefined && cli.duration !== undefined) setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
+    if ((cli.listen !== undefined || cli.http !== undefined) && cli.duration !== undefined) {
+      setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
+    }
     return yield* producer.run();
+  }
+
+  function* openDoor<L extends { readonly address: string }>(
+    intake: string,
+    where: { readonly host: string; readonly port: number; readonly name: string },
+    bind: (host: string, port: number) => Operation<L>,
+  ): Operation<L> {
+    try {
+      const listener = yield* bind(where.host, where.port);
+      events.emit({ event: "front_door", intake, address: listener.address });
+      return listener;
+    } catch (error) {
+      if (error instanceof SocketError) throw new FrontDoorError(`cannot open --${intake} ${where.name}: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
 
   // Every way out that prints a summary comes through here: the run's end, and a second signal.

@@ -47,6 +47,8 @@ export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
   readonly payload: boolean;
   /** `--listen [HOST:]PORT`: the line-protocol front door (PROTOCOL §6), or `undefined`. */
   readonly listen: TargetAddress | undefined;
+  /** `--http [HOST:]PORT`: the HTTP front door (PROTOCOL §6), or `undefined`. */
+  readonly http: TargetAddress | undefined;
   /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
   readonly limits: RequestLimits;
 }
@@ -60,6 +62,7 @@ const MAX_BURST_SIZE = 500;
 
 const options = {
   listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
+  http: option(text("[HOST:]PORT"), { help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics" }),
   payload: flag("run the simulated client payload beside the front doors (it runs alone when none is named)"),
   "read-timeout": option(seconds({ beyond: "refuse" }), {
     help: "front doors: time a client has to send a complete request",
@@ -135,19 +138,23 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     throw error;
   }
   let targets;
-  let listen;
   try {
     targets = parseTargets(positionals);
   } catch (error) {
     if (error instanceof TargetError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
-  try {
-    listen = values.listen === undefined ? undefined : parseTarget(values.listen);
-  } catch (error) {
-    if (error instanceof TargetError) throw new UsageError(`--listen: ${error.message.replace("target", "address")}`, { cause: error });
-    throw error;
-  }
+  const door = (name: string, text: string | undefined): TargetAddress | undefined => {
+    try {
+      return text === undefined ? undefined : parseTarget(text);
+    } catch (error) {
+      if (error instanceof TargetError) throw new UsageError(`--${name}: ${error.message.replace("target", "address")}`, { cause: error });
+      throw error;
+    }
+  };
+  const listen = door("listen", values.listen);
+  const http = door("http", values.http);
+  if (listen !== undefined && http !== undefined && listen.name === http.name) throw new UsageError(`--listen and --http are both ${listen.name}: give each its own port`);
   return {
     targets,
     interval,
@@ -168,8 +175,9 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     profile,
     quiet: values.quiet,
     report: values.report === undefined ? undefined : writableReportPath(values.report),
-    payload: values.payload || listen === undefined,
+    payload: values.payload || (listen === undefined && http === undefined),
     listen,
+    http,
     limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
 }
