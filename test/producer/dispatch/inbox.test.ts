@@ -49,7 +49,7 @@ describe("the inbox", () => {
     expect(inbox.cancel(task)).toBe(false);
     expect(queue.size).toBe(0);
     expect(events.at(-1)).toMatchObject({ event: "task_failed", id: task.id, reason: "cancelled", final: true });
-    expect(told).toEqual([{ ok: false, reason: "cancelled", error: "cancelled", target: null }]);
+    expect(told).toEqual([{ ok: false, reason: "cancelled", error: "cancelled", target: null, attempts: 0 }]);
   });
 
   it("says the queue is full once per episode: 'has room' only when it fell below 90 % of the limit", async () => {

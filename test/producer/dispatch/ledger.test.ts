@@ -71,7 +71,7 @@ describe("the ledger", () => {
     const cancelled = payloadTask(2, "system", "ping", "", { source: "http", client: "127.0.0.1:50001", answer: (outcome) => told.push(outcome) });
     ledger.queued(cancelled, 1);
     ledger.expire(cancelled, "cancelled");
-    expect(told[1]).toEqual({ ok: false, reason: "cancelled", error: "cancelled", target: null });
+    expect(told[1]).toEqual({ ok: false, reason: "cancelled", error: "cancelled", target: null, attempts: 0 });
   });
 });
 
