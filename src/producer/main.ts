@@ -1,15 +1,26 @@
 /**
- * The producer's entry point: parse the command line, start the run on the loop, map signals
- * to a graceful then a forced stop, print the summary (and write the HTML report), exit 0 / 1 / 2
- * (PROTOCOL §4).
+ * The producer's entry point: parse the command line, wire the intakes (the payload), dispatch and
+ * the observers (summary, live stats, report, log) on one event stream, start the run on the loop,
+ * map signals to a graceful then a forced stop, print the summary (and write the HTML report),
+ * exit 0 / 1 / 2 (PROTOCOL §4).
  */
-import { run, startTrace, type TraceRecording } from "../loop/index.js";
-import type { Summary } from "./dispatch/events.js";
-import { createLogger } from "./telemetry/log.js";
+import { listen, run, SocketError, startTrace, type Operation, type TraceRecording } from "../loop/index.js";
+import type { Intake } from "./dispatch/intake.js";
+import { ListenIntake } from "./intake/listen.js";
+import { HttpIntake } from "./intake/http.js";
+import { serveHttp } from "../http/server.js";
+import type { ProducerEvent } from "./dispatch/events.js";
+import { ProducerMetrics } from "./telemetry/metrics.js";
+import { ProducerEventStream } from "./dispatch/event-stream.js";
+import type { RunCounts } from "./dispatch/ledger.js";
+import { Producer, type Sampler } from "./dispatch/producer.js";
+import { ClientPayload } from "./intake/payload.js";
+import { gapFunction } from "./intake/profiles.js";
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
-import { Producer } from "./dispatch/producer.js";
-import { gapFunction } from "./intake/profiles.js";
+import { createLogger } from "./telemetry/log.js";
+import { SummaryTally } from "./telemetry/run-summary.js";
+import { LiveStats } from "./telemetry/stats.js";
 import { writeReport } from "./report/report.js";
 import { ReportRecorder } from "./report/report-data.js";
 
@@ -21,26 +32,84 @@ function start(cli: Cli): void {
   });
   const targets = cli.targets.map((target) => target.name);
   const options = describeOptions(cli);
+
+  // One stream of events; every observer listens to it, and the log prints it last.
+  const events = new ProducerEventStream();
+  const tally = new SummaryTally(targets);
+  events.subscribe((event) => tally.observe(event));
+  const samplers: Sampler[] = [];
+  if (cli.statsEvery > 0) {
+    const stats = new LiveStats(targets);
+    events.subscribe((event) => stats.observe(event));
+    samplers.push({ name: "stats", every: cli.statsEvery, sample: (g) => events.emit(stats.snapshot(g.queueDepth, g.inFlight, (target) => g.isUp(target))) });
+  }
+  const recorder = cli.report === undefined ? undefined : new ReportRecorder({ targets, options, profile: cli.profile, interval: cli.interval });
+  if (recorder !== undefined) {
+    events.subscribe((event) => recorder.observe(event));
+    samplers.push(recorder);
+  }
   const output = createLogger(cli.logFormat, undefined, { quiet: cli.quiet });
-  // With --report, every event goes through the recorder on its way to the log.
-  const recorder = cli.report === undefined ? undefined : new ReportRecorder(output, { targets, options, profile: cli.profile, interval: cli.interval });
-  const log = recorder ?? output;
-  log.log({ event: "started", targets, options });
-  const producer = new Producer({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed), queueObserver: recorder }, log);
+  events.subscribe((event) => output.log(event));
+
+  events.emit({ event: "started", targets, options });
+  const intakes: Intake[] = [];
+  if (cli.payload) intakes.push(new ClientPayload({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed) }));
+  const producer = new Producer(cli, intakes, events.emit, samplers);
   const trace =
     cli.trace === undefined
       ? undefined
       : startTrace({ seconds: cli.traceSeconds, processName: "producer", counters: { queue: () => producer.queueDepth, in_flight: () => producer.inFlight } });
 
+  /** Binds the front doors (a taken port is said at once, before any task), then runs. */
+  function* openDoorsAndRun(): Operation<RunCounts> {
+    const doorOptions = { limits: cli.limits, queueTimeout: cli.queueTimeout, queueLimit: cli.queueLimit };
+    if (cli.listen !== undefined) {
+      const listener = yield* openDoor("listen", cli.listen, listen);
+      producer.addIntake(new ListenIntake(listener, doorOptions, events.emit));
+    }
+    if (cli.http !== undefined) {
+      const listener = yield* openDoor("http", cli.http, serveHttp);
+      const metrics = new ProducerMetrics(targets);
+      events.subscribe((event) => metrics.observe(event));
+      let latestStats: Extract<ProducerEvent, { event: "stats" }> | undefined;
+      events.subscribe((event) => {
+        if (event.event === "stats") latestStats = event;
+      });
+      const views = { targets, gauges: () => producer.gauges, latestStats: () => latestStats, metrics: () => metrics.render(producer.gauges) };
+      producer.addIntake(new HttpIntake(listener, doorOptions, views, events.emit));
+    }
+    // With a front door, --duration bounds the whole run (the payload bounds itself).
+    if ((cli.listen !== undefined || cli.http !== undefined) && cli.duration !== undefined) {
+      setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
+    }
+    return yield* producer.run();
+  }
+
+  function* openDoor<L extends { readonly address: string }>(
+    intake: string,
+    where: { readonly host: string; readonly port: number; readonly name: string },
+    bind: (host: string, port: number) => Operation<L>,
+  ): Operation<L> {
+    try {
+      const listener = yield* bind(where.host, where.port);
+      events.emit({ event: "front_door", intake, address: listener.address });
+      return listener;
+    } catch (error) {
+      if (error instanceof SocketError) throw new FrontDoorError(`cannot open --${intake} ${where.name}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+
   // Every way out that prints a summary comes through here: the run's end, and a second signal.
-  const finish = (summary: Summary): never => {
-    log.log({ event: "summary", ...summary });
-    let code = summary.failed === 0 && summary.lost === 0 ? 0 : 1;
+  const finish = (counts: RunCounts): never => {
+    const summary = tally.summary();
+    events.emit({ event: "summary", ...summary });
+    let code = counts.failed === 0 && counts.lost === 0 ? 0 : 1;
     if (!writeTrace(trace, cli.trace)) code = 1;
     if (recorder !== undefined && cli.report !== undefined) {
       try {
         writeReport(cli.report, recorder.data(summary, producer.queueDepth, producer.inFlight));
-        log.log({ event: "report", path: cli.report });
+        events.emit({ event: "report", path: cli.report });
       } catch (error) {
         process.stderr.write(`run_rpc_producer.sh: could not write the report ${cli.report}: ${(error as Error).message}\n`);
         code = 1;
@@ -56,19 +125,18 @@ function start(cli: Cli): void {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  run(
-    () => producer.run(),
-    (outcome) => {
+  run(openDoorsAndRun, (outcome) => {
       if (outcome.ok) {
         finish(outcome.value);
+      } else if (outcome.error instanceof FrontDoorError) {
+        process.stderr.write(`run_rpc_producer.sh: ${outcome.error.message}\n`);
+        process.exit(1);
       } else {
         process.stderr.write(`producer failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
         writeTrace(trace, cli.trace); // the trace of a run that failed is the one worth reading
         process.exit(1);
       }
-    },
-    "producer",
-  );
+    }, "producer");
 }
 
 /** Writes the loop's trace, if one was recorded; false (said on stderr) if it could not be written. */
@@ -82,6 +150,11 @@ function writeTrace(trace: TraceRecording | undefined, path: string | undefined)
   }
   if (trace.stoppedEarly !== undefined) process.stderr.write(`run_rpc_producer.sh: the trace ${path} covers only the start of the run: ${trace.stoppedEarly}\n`);
   return true;
+}
+
+/** A front door that cannot be opened (its port is taken, its address is not this machine's). */
+class FrontDoorError extends Error {
+  override readonly name = "FrontDoorError";
 }
 
 const cli = commandLineOrExit(parseCli(process.argv.slice(2)));

@@ -24,13 +24,18 @@ import {
   type ParsedCommandLine,
   type Program,
 } from "../cli/index.js";
-import { MAX_FIB_LIMIT } from "../rpc/index.js";
-import type { ProducerOptions } from "./dispatch/producer.js";
+import { DEFAULT_REQUEST_LIMITS, MAX_FIB_LIMIT, type RequestLimits } from "../rpc/index.js";
+import type { DispatchOptions } from "./dispatch/producer.js";
+import type { PayloadOptions } from "./intake/payload.js";
 import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile } from "./intake/profiles.js";
-import { parseTargets, TargetError } from "./dispatch/targets.js";
+import { parseTarget, parseTargets, TargetError, type TargetAddress } from "./dispatch/targets.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
-export interface Cli extends ProducerOptions {
+export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
+  /** Seconds to make tasks for; `undefined` for no limit. */
+  readonly duration: number | undefined;
+  /** Seconds between two `stats` events; 0 for none. */
+  readonly statsEvery: number;
   readonly logFormat: LogFormat;
   /** When the payload makes its tasks (see profiles.ts). */
   readonly profile: LoadProfile;
@@ -41,6 +46,14 @@ export interface Cli extends ProducerOptions {
   /** Where to write the loop's trace (an absolute path), or `undefined` for none; and for how long it records. */
   readonly trace: string | undefined;
   readonly traceSeconds: number;
+  /** Run the simulated payload: always when no front door is named, else only with `--payload`. */
+  readonly payload: boolean;
+  /** `--listen [HOST:]PORT`: the line-protocol front door (PROTOCOL §6), or `undefined`. */
+  readonly listen: TargetAddress | undefined;
+  /** `--http [HOST:]PORT`: the HTTP front door (PROTOCOL §6), or `undefined`. */
+  readonly http: TargetAddress | undefined;
+  /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
+  readonly limits: RequestLimits;
 }
 
 export type ParsedCli = ParsedCommandLine<Cli>;
@@ -51,6 +64,17 @@ const MAX_INTERVAL_SECONDS = 3600;
 const MAX_BURST_SIZE = 500;
 
 const options = {
+  listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
+  http: option(text("[HOST:]PORT"), { help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics" }),
+  payload: flag("run the simulated client payload beside the front doors (it runs alone when none is named)"),
+  "read-timeout": option(seconds({ beyond: "refuse" }), {
+    help: "front doors: time a client has to send a complete request",
+    default: DEFAULT_REQUEST_LIMITS.readTimeoutSeconds,
+  }),
+  "max-request-bytes": option(integer(1, 1024 * 1024 * 1024), {
+    help: "front doors: longest request in bytes, its newline not counted",
+    default: DEFAULT_REQUEST_LIMITS.maxRequestBytes,
+  }),
   interval: option(seconds({ zero: "as fast as the queue takes them", max: MAX_INTERVAL_SECONDS, beyond: "refuse" }), {
     help: "mean time between two tasks the payload makes",
     default: 0.5,
@@ -125,6 +149,17 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     if (error instanceof TargetError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
+  const door = (name: string, text: string | undefined): TargetAddress | undefined => {
+    try {
+      return text === undefined ? undefined : parseTarget(text);
+    } catch (error) {
+      if (error instanceof TargetError) throw new UsageError(`--${name}: ${error.message.replace("target", "address")}`, { cause: error });
+      throw error;
+    }
+  };
+  const listen = door("listen", values.listen);
+  const http = door("http", values.http);
+  if (listen !== undefined && http !== undefined && listen.name === http.name) throw new UsageError(`--listen and --http are both ${listen.name}: give each its own port`);
   return {
     targets,
     interval,
@@ -147,6 +182,10 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     report: values.report === undefined ? undefined : writablePath("--report", values.report),
     trace: values.trace === undefined ? undefined : writablePath("--trace", values.trace),
     traceSeconds: values["trace-seconds"],
+    payload: values.payload || (listen === undefined && http === undefined),
+    listen,
+    http,
+    limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
 }
 

@@ -1,6 +1,8 @@
 /**
- * The producer's log events (PROTOCOL §4). In JSON mode each is one line, `{ time, event, ... }`;
- * in text mode the same information, laid out for a person (see log.ts).
+ * The producer's events (PROTOCOL §4, §6): one typed stream (event-stream.ts). In JSON mode each is
+ * one line, `{ time, event, ... }`; in text mode the same information, laid out for a person
+ * (src/producer/telemetry/). Dispatch emits the task, target, queue and shutdown events; the
+ * `stats` and `summary` events come from the telemetry listening to them.
  */
 
 export interface Percentiles {
@@ -62,6 +64,10 @@ export type ProducerEvent =
       readonly method: string;
       readonly command: string;
       readonly queue_depth: number;
+      /** The intake it came from: `payload`, `listen`, `http`, `amqp`. */
+      readonly source: string;
+      /** The client, for a network intake (`host:port`, or the AMQP `reply_to`). */
+      readonly client?: string;
     }
   | { readonly event: "task_sent"; readonly id: number; readonly target: string; readonly attempt: number }
   | {
@@ -89,6 +95,10 @@ export type ProducerEvent =
   | { readonly event: "target_up"; readonly target: string; readonly down_s: number }
   /** The last target up went down: queued tasks fail with `no_consumer` after `queue_timeout_s` unless one comes back. */
   | { readonly event: "no_target_up"; readonly queue_timeout_s: number }
+  /** A front door is open: `intake` is `listen` or `http`, `address` the one bound (`127.0.0.1:8000`). */
+  | { readonly event: "front_door"; readonly intake: string; readonly address: string }
+  /** A front door met an error and goes on (a failed accept: too many open files, …). */
+  | { readonly event: "front_door_error"; readonly intake: string; readonly address: string; readonly error: string }
   | { readonly event: "queue_full"; readonly queue_limit: number }
   | { readonly event: "queue_has_room"; readonly blocked_s: number }
   | { readonly event: "shutdown"; readonly signal: string; readonly queued: number; readonly in_flight: number; readonly forced: boolean }
@@ -105,3 +115,6 @@ export type ProducerEvent =
   | { readonly event: "report"; readonly path: string };
 
 export type EventName = ProducerEvent["event"];
+
+/** Where dispatch sends its events. */
+export type Emit = (event: ProducerEvent) => void;

@@ -4,7 +4,7 @@
  *     queued ──send──▶ sent(target, attempt) ──reply──────────────▶ done
  *       ▲                 │ ──call failed, final or out of tries──▶ failed(final)
  *       └──call failed, may retry (task_failed final: false)──┘
- *     queued ──expire (no_consumer | shutdown)──▶ failed(final)
+ *     queued ──expire (no_consumer | shutdown | cancelled)──▶ failed(final)
  *     sent   ──abort (forced exit)──────────────▶ failed(final)
  *
  * `advance` is pure: it returns the next state or throws `LifecycleError` for a transition that
@@ -22,10 +22,13 @@ export type TaskEvent =
   | { readonly kind: "reply" }
   /** The call failed; `retryable` says whether the failure is worth another attempt at all. */
   | { readonly kind: "callFailed"; readonly reason: string; readonly retryable: boolean }
-  /** A queued task is given up: nobody could take it in time, or the producer is shutting down. */
-  | { readonly kind: "expire"; readonly reason: "no_consumer" | "shutdown" }
+  /** A queued task is given up: nobody could take it in time, the producer is shutting down, or its client went away. */
+  | { readonly kind: "expire"; readonly reason: ExpiryReason }
   /** An in-flight task is given up (the producer exits at once). */
   | { readonly kind: "abort"; readonly reason: string };
+
+/** Why a task that was not in flight is given up. */
+export type ExpiryReason = "no_consumer" | "shutdown" | "cancelled";
 
 export interface RetryPolicy {
   /** Attempts allowed in all: `--retries` + 1. */

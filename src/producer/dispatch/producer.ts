@@ -1,109 +1,139 @@
 /**
- * The producer, put together: the client payload puts tasks into one bounded queue, one
- * `RpcWorker` per consumer takes them, the ledger accounts for every one. `run()` is the root
- * operation; it ends when the payload is done (or stopped) and every task it made is final.
+ * The producer, put together: intakes put tasks into one bounded queue, one `RpcWorker` per
+ * consumer takes them, the ledger accounts for every one, and everything that happens is emitted
+ * as one stream of `ProducerEvent`s. `run()` is the root operation; it ends when every intake is
+ * done (or stopped) and every task is final.
  *
- *     clientPayload ──put──▶ Queue<RpcTask> ──get──▶ RpcWorker ×N ──RpcClient.call──▶ consumers
+ *     intakes ──Inbox.put──▶ TaskQueue ──next──▶ RpcWorker ×N ──RpcClient.call──▶ consumers
+ *                                  └────────── ProducerEvent ──────────▶ logs, stats, report
  *
- * Stopping: `requestShutdown()` (the first SIGINT/SIGTERM) stops the payload, fails the queued
+ * Stopping: `requestShutdown()` (the first SIGINT/SIGTERM) halts the intakes, fails the queued
  * tasks with `shutdown` and lets the calls in flight finish or time out. `abort()` (the second
- * signal) fails everything not final at once and returns the summary to print before exiting.
+ * signal) fails everything not final at once.
+ *
+ * Errors never vanish: an intake, a worker or a sampler that throws is joined by nobody, so its
+ * error is thrown into `run()`, which fails — the program prints the stack and exits non-zero.
  */
-import { Queue, sleep, spawn, type Operation } from "../../loop/index.js";
+import { Queue, sleep, spawn, type Operation, type Task } from "../../loop/index.js";
 import { RpcClient } from "./client.js";
-import type { Summary } from "./events.js";
-import { Ledger } from "./ledger.js";
-import type { Logger } from "../telemetry/log.js";
-import { clientPayload, type PayloadOptions } from "../intake/payload.js";
-import type { RpcTask } from "./rpc-task.js";
-import { LiveStats } from "../telemetry/stats.js";
-import type { TargetAddress } from "./targets.js";
+import type { Emit } from "./events.js";
+import { TaskInbox } from "./inbox.js";
+import type { Intake } from "./intake.js";
+import { Ledger, type RunCounts } from "./ledger.js";
 import { TaskQueue } from "./task-queue.js";
+import type { TargetAddress } from "./targets.js";
 import { RpcWorker } from "./worker.js";
 
-export interface ProducerOptions extends Omit<PayloadOptions, "gap"> {
+export interface DispatchOptions {
   readonly targets: readonly TargetAddress[];
-  /** Seconds to produce for; `undefined` for no limit. */
-  readonly duration: number | undefined;
   /** Seconds a whole call may take. */
   readonly timeout: number;
   readonly retries: number;
   readonly queueLimit: number;
   /** Seconds a task may wait in the queue while no consumer is up. */
   readonly queueTimeout: number;
-  /** Seconds between two `stats` events; 0 for none. */
-  readonly statsEvery: number;
   /** Longest reply taken from a consumer, in bytes; a longer one fails its task with `too_large`. */
   readonly maxReplyBytes?: number;
-  readonly gap?: PayloadOptions["gap"];
-  /** Told the queue depth and the calls in flight every `every` seconds (the HTML report's samples). */
-  readonly queueObserver?: QueueObserver;
 }
 
-/** Watches the queue on a fixed interval. */
-export interface QueueObserver {
-  /** Seconds between two samples. */
+/** The producer's state now, as a sampler reads it. */
+export interface Gauges {
+  readonly queueDepth: number;
+  readonly inFlight: number;
+  isUp(target: string): boolean;
+}
+
+/** Reads the gauges every `every` seconds (the live stats, the HTML report's samples). */
+export interface Sampler {
+  /** Its task's name in traces (`stats`). */
+  readonly name?: string;
   readonly every: number;
-  sample(queueDepth: number, inFlight: number): void;
+  sample(gauges: Gauges): void;
 }
 
-type Control = { readonly kind: "payload_done" } | { readonly kind: "settled" } | { readonly kind: "shutdown"; readonly signal: string };
+type Control =
+  | { readonly kind: "intake_done" }
+  | { readonly kind: "settled" }
+  | { readonly kind: "exchange_done" }
+  | { readonly kind: "shutdown"; readonly signal: string };
 
 export class Producer {
   private readonly queue: TaskQueue;
   private readonly ledger: Ledger;
-  private readonly stats: LiveStats;
+  private readonly inbox: TaskInbox;
   private readonly workers: RpcWorker[];
-  /** Wakes `run()`: the payload finished, a task settled, or a signal came. */
+  /** Wakes `run()`: an intake finished, a task settled, or a signal came. */
   private readonly control = new Queue<Control>(Infinity, "control");
-  private readonly startedAt = performance.now();
+  /** The producer's state now, for a sampler or a front door's /healthz, /stats, /metrics. */
+  readonly gauges: Gauges;
+  /** Clients' exchanges waiting to start (Inbox.serve), and how many have started and not ended. */
+  private readonly exchanges = new Queue<() => Operation<void>>(Infinity, "exchanges");
+  private exchangesRunning = 0;
   private stopping = false;
 
   constructor(
-    private readonly options: ProducerOptions,
-    private readonly log: Logger,
+    private readonly options: DispatchOptions,
+    private readonly intakes: Intake[],
+    private readonly emit: Emit,
+    private readonly samplers: readonly Sampler[] = [],
   ) {
-    const names = options.targets.map((target) => target.name);
     this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
-    this.stats = new LiveStats(names);
-    this.ledger = new Ledger(log, options.retries + 1, names, {
-      completed: (target, latencyMs) => this.stats.callCompleted(target, latencyMs),
-      settled: () => this.control.offer({ kind: "settled" }),
+    this.ledger = new Ledger(emit, options.retries + 1, () => this.control.offer({ kind: "settled" }));
+    this.inbox = new TaskInbox(this.queue, this.ledger, emit, (exchange) => {
+      this.exchangesRunning++;
+      this.exchanges.offer(exchange);
     });
-    const context = { ledger: this.ledger, stats: this.stats, log, targetDown: () => this.targetDown() };
+    const context = { ledger: this.ledger, emit, targetDown: () => this.targetDown() };
     this.workers = options.targets.map(
       (target) => new RpcWorker(new RpcClient(target.host, target.port, options.timeout, target.name, options.maxReplyBytes), this.queue, context),
     );
+    const up = new Map(this.workers.map((worker) => [worker.target, worker]));
+    const { queue, ledger } = this;
+    this.gauges = {
+      get queueDepth() {
+        return queue.size;
+      },
+      get inFlight() {
+        return ledger.inFlight;
+      },
+      isUp: (target) => up.get(target)?.up ?? false,
+    };
   }
 
-  /** The whole run; returns the summary. Halting it halts everything it started. */
-  *run(): Operation<Summary> {
+  /** The whole run; returns its counts. Halting it halts everything it started. */
+  *run(): Operation<RunCounts> {
     // Each task is named by its role: traces (DEBUG=loop, --trace) show these names.
     for (const worker of this.workers) yield* spawn(() => worker.handleTasks(), `worker ${worker.target}`);
     yield* spawn(() => this.expireWhenNoConsumer(), "queue timeout");
-    if (this.options.statsEvery > 0) yield* spawn(() => this.reportStats(), "stats");
-    const observer = this.options.queueObserver;
-    if (observer !== undefined) yield* spawn(() => this.sampleQueue(observer), "report sampler");
+    for (const sampler of this.samplers) yield* spawn(() => this.sample(sampler), sampler.name ?? "sampler");
+    yield* spawn(() => this.runExchanges(), "exchanges");
 
-    // Joined by nobody, so an error of the payload is thrown into this task and fails the run.
-    const payload = yield* spawn(() => this.produce(), "payload");
+    // Joined by nobody, so an intake's error is thrown into this task and fails the run.
+    const intakes: Task<void>[] = [];
+    for (const intake of this.intakes) intakes.push(yield* spawn(() => this.take(intake), intake.name));
 
-    let payloadDone = false;
-    while (!payloadDone || this.ledger.pendingCount > 0) {
+    let running = intakes.length;
+    while (running > 0 || this.ledger.pendingCount > 0 || this.exchangesRunning > 0) {
       const event = yield* this.control.get();
-      if (event.kind === "payload_done") payloadDone = true;
+      if (event.kind === "intake_done") running--;
+      if (event.kind === "exchange_done") this.exchangesRunning--;
       if (event.kind === "shutdown" && !this.stopping) {
         this.stopping = true;
         this.ledger.retrying = false;
-        // Take the queued tasks (and one waiting to be put) out first, so halting the payload loses none.
+        // Take the queued tasks (and those waiting to be put) out first, so halting the intakes loses none.
         const queued = this.queue.removeWhere(() => true);
-        payload.halt();
-        payloadDone = true;
-        this.log.log({ event: "shutdown", signal: event.signal, queued: queued.length, in_flight: this.ledger.inFlight, forced: false });
+        for (const intake of intakes) intake.halt();
+        running = 0;
+        this.emit({ event: "shutdown", signal: event.signal, queued: queued.length, in_flight: this.ledger.inFlight, forced: false });
         for (const task of queued) this.ledger.expire(task, "shutdown");
       }
     }
-    return this.summary();
+    return this.ledger.counts();
+  }
+
+  /** Adds an intake before the run starts (a front door, once its port is bound). */
+  addIntake(intake: Intake): void {
+    this.intakes.push(intake);
   }
 
   /** Tasks waiting in the queue now. */
@@ -116,51 +146,45 @@ export class Producer {
     return this.ledger.inFlight;
   }
 
-  /** The first SIGINT/SIGTERM: stop producing, drain what is in flight. Safe to call from a signal handler. */
+  /** The first SIGINT/SIGTERM: stop taking tasks, drain what is in flight. Safe to call from a signal handler. */
   requestShutdown(signal: string): void {
     this.control.offer({ kind: "shutdown", signal });
   }
 
-  /** The second signal: everything not final fails with `shutdown` now. Returns the summary. */
-  abort(signal: string): Summary {
-    this.log.log({ event: "shutdown", signal, queued: this.queue.size, in_flight: this.ledger.inFlight, forced: true });
+  /** The second signal: everything not final fails with `shutdown` now. Returns the counts. */
+  abort(signal: string): RunCounts {
+    this.emit({ event: "shutdown", signal, queued: this.queue.size, in_flight: this.ledger.inFlight, forced: true });
     this.ledger.abortAll("shutdown");
-    return this.summary();
+    return this.ledger.counts();
   }
 
-  private summary(): Summary {
-    return this.ledger.summary((performance.now() - this.startedAt) / 1000);
+  private *take(intake: Intake): Operation<void> {
+    yield* intake.run(this.inbox);
+    this.control.offer({ kind: "intake_done" });
   }
 
-  private *produce(): Operation<void> {
-    yield* clientPayload(this.queue.tasks, this.payloadOptions(), this.payloadEvents());
-    this.control.offer({ kind: "payload_done" });
-  }
-
-  private payloadOptions(): PayloadOptions {
-    const { duration } = this.options;
-    return {
-      ...this.options,
-      stopAt: duration === undefined ? undefined : this.startedAt + duration * 1000,
-    };
-  }
-
-  private payloadEvents() {
-    return {
-      produced: (task: RpcTask, depth: number) => {
-        this.stats.taskProduced();
-        this.ledger.queued(task, depth);
-      },
-      blocked: (limit: number) => this.log.log({ event: "queue_full", queue_limit: limit }),
-      unblocked: (seconds: number) => this.log.log({ event: "queue_has_room", blocked_s: Math.round(seconds * 10) / 10 }),
-      dropped: (task: RpcTask) => this.ledger.expire(task, "shutdown"),
-    };
+  /**
+   * Starts each client's exchange as a child of this task, not of its intake (Inbox.serve). Joined
+   * by nobody: an exchange's error is thrown here, then into `run()`, and fails the run.
+   */
+  private *runExchanges(): Operation<void> {
+    const control = this.control;
+    for (;;) {
+      const exchange = yield* this.exchanges.get();
+      yield* spawn(function* () {
+        try {
+          yield* exchange();
+        } finally {
+          control.offer({ kind: "exchange_done" });
+        }
+      });
+    }
   }
 
   private targetDown(): void {
     this.queue.targetDown();
     // Said at once, so a user whose only consumer is down knows what will happen and when.
-    if (!this.workers.some((worker) => worker.up)) this.log.log({ event: "no_target_up", queue_timeout_s: this.options.queueTimeout });
+    if (!this.workers.some((worker) => worker.up)) this.emit({ event: "no_target_up", queue_timeout_s: this.options.queueTimeout });
   }
 
   /** While no consumer is up, a queued task waits at most `queueTimeout`, then fails with `no_consumer`. */
@@ -180,18 +204,10 @@ export class Producer {
     }
   }
 
-  private *sampleQueue(observer: QueueObserver): Operation<void> {
+  private *sample(sampler: Sampler): Operation<void> {
     for (;;) {
-      observer.sample(this.queue.size, this.ledger.inFlight);
-      yield* sleep(observer.every);
-    }
-  }
-
-  private *reportStats(): Operation<void> {
-    const up = new Map(this.workers.map((worker) => [worker.target, worker]));
-    for (;;) {
-      yield* sleep(this.options.statsEvery);
-      this.log.log(this.stats.snapshot(this.queue.size, this.ledger.inFlight, (target) => up.get(target)?.up ?? false));
+      yield* sleep(sampler.every);
+      sampler.sample(this.gauges);
     }
   }
 }

@@ -1,24 +1,51 @@
 import { formatCommand } from "../../rpc/index.js";
 
-/** The handlers the simulated clients call (PROTOCOL §2). */
-export type TaskKind =
-  | { readonly handler: "fibonacci_generator"; readonly method: "calculate" }
-  | { readonly handler: "neural_analyzer"; readonly method: "polarity" };
-
-/**
- * One request a simulated client makes: which handler and method to call, with what value.
- * `command` is the request line's text, `fibonacci_generator calculate 500`.
- */
-export interface RpcTask {
-  readonly id: number;
+/** What an intake asks for: which handler and method to call, with what value. */
+export interface TaskRequest {
   readonly handler: string;
   readonly method: string;
   /** The argument text: `500`, or a sentence. */
   readonly value: string;
+  /** The request line's text, `fibonacci_generator calculate 500`. */
   readonly command: string;
 }
 
-export function makeTask(id: number, handler: string, method: string, value: string): RpcTask {
+/** A task's final state, as its intake is told it. */
+export type TaskOutcome =
+  | { readonly ok: true; readonly reply: string; readonly target: string }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly error: string;
+      readonly target: string | null;
+      /** Calls made for it (0 for a task never sent). */
+      readonly attempts: number;
+    };
+
+/**
+ * Who asked for a task: its intake (`source`), the client for a network intake, and how to answer
+ * it. Dispatch never looks inside `answer`: it only calls it once, at the task's final state.
+ */
+export interface TaskOrigin {
+  /** `payload`, `listen`, `http`, `amqp`. */
+  readonly source: string;
+  /** The client, for a network intake: `host:port`, or an AMQP `reply_to`. */
+  readonly client?: string;
+  /** Told the task's final state, once. */
+  answer?(outcome: TaskOutcome): void;
+}
+
+/** One request in the producer: numbered by dispatch (ids are unique in a run), with its origin. */
+export interface RpcTask extends TaskRequest {
+  readonly id: number;
+  readonly origin: TaskOrigin;
+}
+
+export function makeRequest(handler: string, method: string, value: string): TaskRequest {
   const args = value.split(" ").filter((word) => word.length > 0);
-  return { id, handler, method, value, command: formatCommand({ handler, method, args }) };
+  return { handler, method, value, command: formatCommand({ handler, method, args }) };
+}
+
+export function makeTask(id: number, request: TaskRequest, origin: TaskOrigin): RpcTask {
+  return { id, handler: request.handler, method: request.method, value: request.value, command: request.command, origin };
 }

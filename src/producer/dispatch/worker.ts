@@ -1,29 +1,28 @@
 /**
  * An `RpcWorker` serves one consumer: it takes the next task from the shared queue (waiting while
  * it is empty, without blocking anything else), sends it with its `RpcClient`, and records the
- * outcome. One worker per consumer on one queue means the first free consumer takes the next
- * task — fair dispatch, like a prefetch of 1.
+ * outcome in the ledger. One worker per consumer on one queue means the first free consumer takes
+ * the next task — fair dispatch, like a prefetch of 1.
  *
  * When a call fails by transport, the worker marks its consumer down, gives the task back for
- * another worker (task-queue.ts: a retry goes elsewhere while another target is up), and probes with `system ping` under capped exponential
- * back-off (0.1 s doubling to 2 s) until the consumer answers; meanwhile it takes no tasks.
+ * another worker (task-queue.ts: a retry goes elsewhere while another target is up), and probes
+ * with `system ping` under capped exponential back-off (0.1 s doubling to 2 s) until the consumer
+ * answers; meanwhile it takes no tasks.
  */
 import { isTracing, sleep, spawn, type Operation } from "../../loop/index.js";
 import { classifyFailure, type RpcClient } from "./client.js";
+import type { Emit } from "./events.js";
 import type { Ledger } from "./ledger.js";
-import type { Logger } from "../telemetry/log.js";
 import type { RpcTask } from "./rpc-task.js";
-import type { LiveStats } from "../telemetry/stats.js";
 import type { TaskQueue } from "./task-queue.js";
 
-const PROBE_FIRST_DELAY = 0.1;
-const PROBE_MAX_DELAY = 2;
+export const PROBE_FIRST_DELAY = 0.1;
+export const PROBE_MAX_DELAY = 2;
 
 export interface WorkerContext {
   readonly ledger: Ledger;
-  readonly stats: LiveStats;
-  readonly log: Logger;
-  /** Told after this worker's target went down (and `target_down` was logged). */
+  readonly emit: Emit;
+  /** Told after this worker's target went down (and `target_down` was emitted). */
   targetDown(): void;
 }
 
@@ -54,9 +53,8 @@ export class RpcWorker {
   }
 
   private *handle(task: RpcTask): Operation<void> {
-    const { ledger, stats } = this.context;
+    const { ledger } = this.context;
     ledger.sent(task, this.target);
-    stats.busy(this.target, true);
     try {
       const reply = yield* this.call(task);
       ledger.succeeded(task, reply);
@@ -64,8 +62,6 @@ export class RpcWorker {
       const failure = classifyFailure(error);
       if (failure.transport) this.markDown(failure.message);
       if (ledger.callFailed(task, failure) === "retry") this.queue.retry(task, this.target);
-    } finally {
-      stats.busy(this.target, false);
     }
   }
 
@@ -84,7 +80,7 @@ export class RpcWorker {
   private markDown(reason: string): void {
     if (this.downSince !== undefined) return;
     this.downSince = performance.now();
-    this.context.log.log({ event: "target_down", target: this.target, reason });
+    this.context.emit({ event: "target_down", target: this.target, reason });
     this.context.targetDown();
   }
 
@@ -99,7 +95,7 @@ export class RpcWorker {
       }
       const downFor = (performance.now() - (this.downSince ?? performance.now())) / 1000;
       this.downSince = undefined;
-      this.context.log.log({ event: "target_up", target: this.target, down_s: Math.round(downFor * 10) / 10 });
+      this.context.emit({ event: "target_up", target: this.target, down_s: Math.round(downFor * 10) / 10 });
       return;
     }
   }

@@ -1,16 +1,16 @@
 /**
- * What the HTML report is drawn from, collected during the run. The recorder sits between the
- * producer and its logger (it is a `Logger` that passes every event on), so the report sees
- * exactly the events the log shows: a task in the report is a `task_done` in the log, with the
- * same id, target and latency. The queue is sampled on a fixed small interval besides, with the
- * running counts, so the report can draw depth and rates over time without keeping an entry per
- * queued task.
+ * What the HTML report is drawn from, collected during the run. The recorder listens to the
+ * producer's events, as the log does, so the report sees exactly the events the log shows: a task
+ * in the report is a `task_done` in the log, with the same id, target and latency. It samples the
+ * producer's gauges on a fixed small interval besides (it is a `Sampler`), with the running
+ * counts, so the report can draw depth and rates over time without keeping an entry per queued
+ * task.
  *
  * Memory stays bounded on long runs: past a limit, a series keeps every other point and from
  * then on records every 2nd (then 4th, …) one; `sampling` in the data says by how much.
  */
 import type { ProducerEvent, Summary } from "../dispatch/events.js";
-import type { Logger } from "../telemetry/log.js";
+import type { Gauges, Sampler } from "../dispatch/producer.js";
 import type { LoadProfile } from "../intake/profiles.js";
 
 /** A task that succeeded: times in seconds since the run started. */
@@ -119,16 +119,18 @@ interface Pending {
 }
 
 /**
- * A `Logger` that records what the report needs and passes every event on to `next`.
+ * Records what the report needs from the events and the gauges.
  *
  * @example
- * const recorder = new ReportRecorder(createLogger("text"), run);
- * const producer = new Producer({ ...options, queueObserver: recorder }, recorder);
+ * const recorder = new ReportRecorder(run);
+ * events.subscribe((event) => recorder.observe(event));
+ * const producer = new Producer(options, intakes, events.emit, [recorder]);
  * // at the end:
- * writeReport(path, recorder.data(summary));
+ * writeReport(path, recorder.data(summary, producer.queueDepth, producer.inFlight));
  */
-export class ReportRecorder implements Logger {
+export class ReportRecorder implements Sampler {
   /** Seconds between two queue samples. */
+  readonly name = "report sampler";
   readonly every = 0.1;
   private readonly start: number;
   private readonly startedAt = new Date().toISOString();
@@ -142,22 +144,22 @@ export class ReportRecorder implements Logger {
   private failed = 0;
 
   constructor(
-    private readonly next: Logger,
     private readonly run: RunDescription,
     /** Milliseconds, monotonic; injectable for tests. */
     private readonly now: () => number = () => performance.now(),
   ) {
     this.start = now();
+    this.samples.push(this.snapshot(0, 0)); // the run's start: nothing queued, nothing in flight
   }
 
-  log(event: ProducerEvent): void {
+  /** Learns from one producer event. */
+  observe(event: ProducerEvent): void {
     this.record(event);
-    this.next.log(event);
   }
 
   /** Called by the producer every {@link every} seconds. */
-  sample(queueDepth: number, inFlight: number): void {
-    this.samples.push(this.snapshot(queueDepth, inFlight));
+  sample(gauges: Gauges): void {
+    this.samples.push(this.snapshot(gauges.queueDepth, gauges.inFlight));
   }
 
   /** The report's data at the end of the run: the samples, one last one for the end, and the summary. */

@@ -144,7 +144,7 @@ export class TextLogger implements Logger {
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
       case "task_queued":
-        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth})`)}`;
+        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth}${e.client === undefined ? "" : `, from ${e.source} ${terminalText(e.client, 60)}`})`)}`;
       case "task_sent":
         return `${tag(c.blue, "sent")} #${e.id} → ${e.target}${e.attempt > 1 ? c.yellow(` (attempt ${e.attempt})`) : ""}`;
       case "task_done":
@@ -160,6 +160,10 @@ export class TextLogger implements Logger {
         return `${tag(c.green, "up")} ${c.bold(e.target)} answers again (down ${e.down_s.toFixed(1)} s)`;
       case "no_target_up":
         return `${tag(c.red, "down")} no consumer is up; queued tasks fail after ${e.queue_timeout_s} s (--queue-timeout)`;
+      case "front_door":
+        return `${tag(c.bold, "open")} ${e.intake === "http" ? "HTTP" : "line protocol"} front door listening on ${c.bold(e.address)} (--${e.intake})`;
+      case "front_door_error":
+        return `${tag(c.red, "door")} ${e.intake} ${e.address}: ${terminalText(e.error, MESSAGE_CHARS)}`;
       case "queue_full":
         return `${tag(c.magenta, "backlog")} the queue is full (${e.queue_limit} tasks): the payload waits for room`;
       case "queue_has_room":

@@ -1,7 +1,8 @@
 /**
  * Live figures for the `stats` event: rates over the last interval, and per target whether it is
- * up, the share of the interval it had a call in flight, and its latency percentiles. The clock
- * is injected so the arithmetic can be tested on a fake one.
+ * up, the share of the interval it had a call in flight, and its latency percentiles. It learns
+ * everything from the producer's events (`observe`); `snapshot` is taken by a sampler with the
+ * producer's gauges. The clock is injected so the arithmetic can be tested on a fake one.
  */
 import type { ProducerEvent, TargetStats } from "../dispatch/events.js";
 import { LatencyHistogram } from "./latency.js";
@@ -20,6 +21,8 @@ export class LiveStats {
   private produced = 0;
   private completed = 0;
   private readonly targets = new Map<string, TargetWindow>();
+  /** The target of each call in flight: a task failed while queued never made its target busy. */
+  private readonly calls = new Map<number, string>();
 
   constructor(
     targets: readonly string[],
@@ -27,6 +30,33 @@ export class LiveStats {
   ) {
     this.windowStart = now();
     for (const target of targets) this.targets.set(target, new TargetWindow());
+  }
+
+  /** Learns from one producer event. */
+  observe(event: ProducerEvent): void {
+    switch (event.event) {
+      case "task_queued":
+        this.taskProduced();
+        return;
+      case "task_sent":
+        this.calls.set(event.id, event.target);
+        this.busy(event.target, true);
+        return;
+      case "task_done":
+        this.calls.delete(event.id);
+        this.callCompleted(event.target, event.latency_ms);
+        this.busy(event.target, false);
+        return;
+      case "task_failed": {
+        const target = this.calls.get(event.id);
+        if (target === undefined) return;
+        this.calls.delete(event.id);
+        this.busy(target, false);
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   taskProduced(): void {

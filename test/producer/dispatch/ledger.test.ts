@@ -3,16 +3,18 @@ import { describe, expect, it } from "vitest";
 import type { CallFailure } from "../../../src/producer/dispatch/client.js";
 import type { ProducerEvent } from "../../../src/producer/dispatch/events.js";
 import { Ledger } from "../../../src/producer/dispatch/ledger.js";
-import { makeTask, type RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
+import { makeRequest, makeTask, type RpcTask, type TaskOutcome } from "../../../src/producer/dispatch/rpc-task.js";
 
 function recordingLedger(maxAttempts = 3) {
   const events: ProducerEvent[] = [];
   let settled = 0;
-  const ledger = new Ledger({ log: (event) => events.push(event) }, maxAttempts, ["a", "b"], {
-    completed: () => {},
-    settled: () => settled++,
-  });
+  const ledger = new Ledger((event) => events.push(event), maxAttempts, () => settled++);
   return { ledger, events, settled: () => settled };
+}
+
+/** A task, from the payload unless an origin is given. */
+function payloadTask(id: number, handler: string, method: string, value: string, origin: RpcTask["origin"] = { source: "payload" }): RpcTask {
+  return makeTask(id, makeRequest(handler, method, value), origin);
 }
 
 const refused: CallFailure = { reason: "refused", message: "connection refused by a", transport: true, retryable: true };
@@ -21,7 +23,7 @@ const badArgument: CallFailure = { reason: "bad_argument", message: "ERROR bad_a
 describe("the ledger", () => {
   it("logs a task's life and counts it once", () => {
     const { ledger, events } = recordingLedger();
-    const task = makeTask(1, "system", "ping", "");
+    const task = makeTask(1, makeRequest("system", "ping", ""), { source: "payload" });
     ledger.queued(task, 1);
     ledger.sent(task, "a");
     expect(ledger.callFailed(task, refused)).toBe("retry");
@@ -31,12 +33,13 @@ describe("the ledger", () => {
     expect(events[2]).toMatchObject({ id: 1, target: "a", attempt: 1, final: false, reason: "refused" });
     expect(events[3]).toMatchObject({ id: 1, target: "b", attempt: 2 });
     expect(events[4]).toMatchObject({ id: 1, target: "b", result: "pong", attempt: 2 });
-    expect(ledger.summary(1)).toMatchObject({ produced: 1, succeeded: 1, failed: 0, lost: 0 });
+    expect(events[0]).toMatchObject({ id: 1, command: "system ping", queue_depth: 1, source: "payload" });
+    expect(ledger.counts()).toEqual({ produced: 1, succeeded: 1, failed: 0, lost: 0 });
   });
 
   it("keeps only the reply's first 200 characters, nothing appended", () => {
     const { ledger, events } = recordingLedger();
-    const task = makeTask(1, "fibonacci_generator", "calculate", "5000");
+    const task = makeTask(1, makeRequest("fibonacci_generator", "calculate", "5000"), { source: "payload" });
     ledger.queued(task, 1);
     ledger.sent(task, "a");
     ledger.succeeded(task, "7".repeat(1045));
@@ -45,11 +48,30 @@ describe("the ledger", () => {
 
   it("fails a task at once on an error about the request", () => {
     const { ledger } = recordingLedger();
-    const task = makeTask(1, "fibonacci_generator", "calculate", "x");
+    const task = makeTask(1, makeRequest("fibonacci_generator", "calculate", "x"), { source: "payload" });
     ledger.queued(task, 1);
     ledger.sent(task, "a");
     expect(ledger.callFailed(task, badArgument)).toBe("final");
-    expect(ledger.summary(1)).toMatchObject({ failed: 1, failures: { bad_argument: 1 }, per_target: { a: { failed: 1 } } });
+    expect(ledger.counts()).toEqual({ produced: 1, succeeded: 0, failed: 1, lost: 0 });
+  });
+
+  it("tells a task's origin its final state once, and logs where a network task came from", () => {
+    const { ledger, events } = recordingLedger();
+    const told: TaskOutcome[] = [];
+    const fromClient = payloadTask(1, "system", "ping", "", { source: "listen", client: "127.0.0.1:50000", answer: (outcome) => told.push(outcome) });
+    ledger.queued(fromClient, 1);
+    ledger.sent(fromClient, "a");
+    ledger.callFailed(fromClient, refused);
+    expect(told).toEqual([]);
+    ledger.sent(fromClient, "b");
+    ledger.succeeded(fromClient, "pong");
+    expect(told).toEqual([{ ok: true, reply: "pong", target: "b" }]);
+    expect(events[0]).toMatchObject({ event: "task_queued", source: "listen", client: "127.0.0.1:50000" });
+
+    const cancelled = payloadTask(2, "system", "ping", "", { source: "http", client: "127.0.0.1:50001", answer: (outcome) => told.push(outcome) });
+    ledger.queued(cancelled, 1);
+    ledger.expire(cancelled, "cancelled");
+    expect(told[1]).toEqual({ ok: false, reason: "cancelled", error: "cancelled", target: null, attempts: 0 });
   });
 });
 
@@ -78,7 +100,7 @@ describe("the ledger under random events (property)", () => {
         const where = new Map<number, "queued" | "sent" | "final">();
         for (const s of steps) {
           if (s.kind === "produce") {
-            const task = makeTask(tasks.length + 1, "system", "ping", "");
+            const task = payloadTask(tasks.length + 1, "system", "ping", "");
             tasks.push(task);
             where.set(task.id, "queued");
             ledger.queued(task, 1);
@@ -108,10 +130,11 @@ describe("the ledger under random events (property)", () => {
           if (final) finals.set(e.id, (finals.get(e.id) ?? 0) + 1);
         }
         for (const task of tasks) expect(finals.get(task.id), `task ${task.id}`).toBe(1);
-        const summary = ledger.summary(1);
-        expect(summary.lost).toBe(0);
-        expect(summary.produced).toBe(tasks.length);
-        expect(summary.succeeded + summary.failed).toBe(tasks.length);
+        const counts = ledger.counts();
+        expect(counts.lost).toBe(0);
+        expect(counts.produced).toBe(tasks.length);
+        expect(counts.succeeded + counts.failed).toBe(tasks.length);
+        expect(ledger.inFlight).toBe(0);
         expect(settled()).toBe(tasks.length);
         expect(ledger.pendingCount).toBe(0);
       }),

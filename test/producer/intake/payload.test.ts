@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import Sentiment from "sentiment";
 import { describe, expect, it } from "vitest";
-import { Queue, sleep, spawn } from "../../../src/loop/index.js";
+import { Queue } from "../../../src/loop/index.js";
 import type { RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
-import { clientPayload, TaskSource, type PayloadEvents } from "../../../src/producer/intake/payload.js";
+import { ClientPayload, TaskSource } from "../../../src/producer/intake/payload.js";
 import { runValue } from "../../loop/run-loop.js";
+import { queueInbox } from "./queue-inbox.js";
 
 const DEFAULTS = { interval: 0.5, fibShare: 0.5, fibMin: 100, fibMax: 10000, seed: 0 };
 
@@ -50,9 +51,6 @@ describe("the client payload's task stream", () => {
     expect(stream({ fibShare: 1 }, 200).every((t) => t.handler === "fibonacci_generator")).toBe(true);
   });
 
-  it("numbers tasks 1, 2, 3… so ids are unique in a run", () => {
-    expect(stream({}, 5).map((t) => t.id)).toEqual([1, 2, 3, 4, 5]);
-  });
 
   it("writes English sentences that carry sentiment: at least 40 % score non-zero", () => {
     const sentiment = new Sentiment();
@@ -68,30 +66,13 @@ describe("the client payload's task stream", () => {
   });
 });
 
-describe("the client payload under backpressure", () => {
-  it("says the queue is full once per episode: 'has room' only when it fell below 90 % of the limit", async () => {
-    const queue = new Queue<RpcTask>(10, "tasks");
-    const said: string[] = [];
-    const events: PayloadEvents = {
-      produced: () => {},
-      blocked: () => said.push(`full at ${queue.size}`),
-      unblocked: () => said.push(`room at ${queue.size}`),
-      dropped: () => {},
-    };
-    await runValue(function* () {
-      // A consumer a little slower than the payload, in uneven steps: the queue fills, then
-      // hovers at its limit, now and then one below it.
-      yield* spawn(function* () {
-        for (let i = 0; ; i++) {
-          yield* queue.get();
-          yield* sleep(i % 2 === 0 ? 0.001 : 0.009);
-        }
-      });
-      yield* clientPayload(queue, { ...DEFAULTS, interval: 0.004, tasks: 120 }, events);
-    });
-    expect(said[0]).toBe("full at 10");
-    expect(said.filter((s) => s.startsWith("full"))).toHaveLength(1);
-    for (const s of said.filter((s) => s.startsWith("room"))) expect(Number(s.split(" ").at(-1))).toBeLessThan(9);
+describe("the client payload as an intake", () => {
+  it("puts --tasks tasks of the seed's stream into the inbox, marked as coming from the payload", async () => {
+    const queue = new Queue<RpcTask>(100);
+    await runValue(() => new ClientPayload({ ...DEFAULTS, interval: 0, seed: 7, tasks: 20 }).run(queueInbox(queue)));
+    const tasks = queue.removeWhere(() => true);
+    expect(tasks.map((t) => t.command)).toEqual(stream({ seed: 7 }, 20).map((t) => t.command));
+    expect(tasks.every((t) => t.origin.source === "payload" && t.origin.client === undefined)).toBe(true);
   });
 });
 
@@ -99,6 +80,6 @@ describe("the payload with --sleep-ms", () => {
   it("makes every task system sleep MS: a load whose cost is known and uses no CPU", () => {
     const source = new TaskSource({ ...DEFAULTS, sleepMs: 40 });
     const tasks = Array.from({ length: 5 }, () => source.next());
-    expect(tasks.map((t) => [t.id, t.command])).toEqual([1, 2, 3, 4, 5].map((id) => [id, "system sleep 40"]));
+    expect(tasks.map((t) => t.command)).toEqual(Array.from({ length: 5 }, () => "system sleep 40"));
   });
 });

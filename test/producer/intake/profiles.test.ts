@@ -2,7 +2,7 @@
 // payload keeps to the schedule on the real loop.
 import { describe, expect, it } from "vitest";
 import { Queue } from "../../../src/loop/index.js";
-import { clientPayload, TaskSource } from "../../../src/producer/intake/payload.js";
+import { ClientPayload, TaskSource } from "../../../src/producer/intake/payload.js";
 import {
   FASTEST,
   gapFunction,
@@ -16,6 +16,7 @@ import {
 } from "../../../src/producer/intake/profiles.js";
 import type { RpcTask } from "../../../src/producer/dispatch/rpc-task.js";
 import { runValue } from "../../loop/run-loop.js";
+import { queueInbox } from "./queue-inbox.js";
 
 const gaps = (gap: GapFunction, count: number): number[] => Array.from({ length: count }, (_, i) => gap(i));
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -173,11 +174,7 @@ describe("the payload on the real loop", () => {
     const tasks = 300;
     const started = performance.now();
     await runValue(() =>
-      clientPayload(
-        queue,
-        { interval, fibShare: 0.5, fibMin: 1, fibMax: 5, seed: 0, tasks, gap: gapFunction({ kind: "constant" }, interval, 0) },
-        { produced: () => {}, blocked: () => {}, unblocked: () => {}, dropped: () => {} },
-      ),
+      new ClientPayload({ interval, fibShare: 0.5, fibMin: 1, fibMax: 5, seed: 0, tasks, gap: gapFunction({ kind: "constant" }, interval, 0) }).run(queueInbox(queue)),
     );
     const elapsed = (performance.now() - started) / 1000;
     expect(queue.size).toBe(tasks);

@@ -2,7 +2,7 @@
 // safe, and carries its data for programs.
 import { describe, expect, it } from "vitest";
 import type { ProducerEvent, Summary } from "../../../src/producer/dispatch/events.js";
-import type { Logger } from "../../../src/producer/telemetry/log.js";
+import type { Gauges } from "../../../src/producer/dispatch/producer.js";
 import { renderReport } from "../../../src/producer/report/report.js";
 import { MAX_QUEUE_SAMPLES, ReportRecorder, type ReportData } from "../../../src/producer/report/report-data.js";
 import { niceTicks } from "../../../src/producer/report/svg-chart.js";
@@ -13,11 +13,24 @@ const RUN = { targets: [A, B], options: { interval: 0.1, profile: "constant" }, 
 
 function recorder() {
   let now = 5_000;
-  const passed: ProducerEvent[] = [];
-  const next: Logger = { log: (event) => passed.push(event) };
-  const r = new ReportRecorder(next, RUN, () => now);
-  return { r, passed, at: (seconds: number) => void (now = 5_000 + seconds * 1000) };
+  const r = new ReportRecorder(RUN, () => now);
+  return { r, at: (seconds: number) => void (now = 5_000 + seconds * 1000) };
 }
+
+/** The producer's gauges as a sampler reads them. */
+function gauges(queueDepth: number, inFlight: number): Gauges {
+  return { queueDepth, inFlight, isUp: () => true };
+}
+
+const queued = (id: number, handler: string, method: string, command: string, depth: number): ProducerEvent => ({
+  event: "task_queued",
+  id,
+  handler,
+  method,
+  command,
+  queue_depth: depth,
+  source: "payload",
+});
 
 const SUMMARY: Summary = {
   produced: 3,
@@ -33,35 +46,33 @@ const SUMMARY: Summary = {
 };
 
 describe("ReportRecorder", () => {
-  it("passes every event on, and keeps each task_done with its handler and times", () => {
-    const { r, passed, at } = recorder();
-    r.log({ event: "task_queued", id: 1, handler: "fibonacci_generator", method: "calculate", command: "fibonacci_generator calculate 5", queue_depth: 1 });
+  it("keeps each task_done with its handler and times", () => {
+    const { r, at } = recorder();
+    r.observe(queued(1, "fibonacci_generator", "calculate", "fibonacci_generator calculate 5", 1));
     at(0.25);
-    r.log({ event: "task_sent", id: 1, target: A, attempt: 1 });
+    r.observe({ event: "task_sent", id: 1, target: A, attempt: 1 });
     at(0.3);
-    r.log({ event: "task_failed", id: 1, target: A, error: "reset", reason: "reset", attempt: 1, final: false });
+    r.observe({ event: "task_failed", id: 1, target: A, error: "reset", reason: "reset", attempt: 1, final: false });
     at(0.5);
-    r.log({ event: "task_sent", id: 1, target: B, attempt: 2 });
+    r.observe({ event: "task_sent", id: 1, target: B, attempt: 2 });
     at(0.512);
-    r.log({ event: "task_done", id: 1, target: B, result: "5", latency_ms: 12.3, attempt: 2 });
-    expect(passed.map((e) => e.event)).toEqual(["task_queued", "task_sent", "task_failed", "task_sent", "task_done"]);
+    r.observe({ event: "task_done", id: 1, target: B, result: "5", latency_ms: 12.3, attempt: 2 });
     const data = r.data(SUMMARY, 0, 0);
     expect(data.tasks).toEqual([{ id: 1, target: B, handler: "fibonacci_generator", queued_s: 0, sent_s: 0.5, done_s: 0.512, latency_ms: 12.3, attempt: 2 }]);
     expect(data.failures).toEqual([{ id: 1, target: A, reason: "reset", at_s: 0.3, final: false }]);
   });
 
-  it("samples the queue with the running counts, and ends with a sample at the end of the run", () => {
+  it("samples the queue with the running counts, from the start to a sample at the end of the run", () => {
     const { r, at } = recorder();
-    r.sample(0, 0);
-    r.log({ event: "task_queued", id: 1, handler: "system", method: "ping", command: "system ping", queue_depth: 1 });
-    r.log({ event: "task_queued", id: 2, handler: "system", method: "ping", command: "system ping", queue_depth: 2 });
+    r.observe(queued(1, "system", "ping", "system ping", 1));
+    r.observe(queued(2, "system", "ping", "system ping", 2));
     at(0.1);
-    r.sample(1, 1);
-    r.log({ event: "task_done", id: 1, target: A, result: "pong", latency_ms: 1, attempt: 1 });
-    r.log({ event: "task_failed", id: 2, target: null, error: "shutdown", reason: "shutdown", attempt: 0, final: true });
-    r.log({ event: "target_down", target: B, reason: "refused" });
+    r.sample(gauges(1, 1));
+    r.observe({ event: "task_done", id: 1, target: A, result: "pong", latency_ms: 1, attempt: 1 });
+    r.observe({ event: "task_failed", id: 2, target: null, error: "shutdown", reason: "shutdown", attempt: 0, final: true });
+    r.observe({ event: "target_down", target: B, reason: "refused" });
     at(0.2);
-    r.log({ event: "target_up", target: B, down_s: 0.1 });
+    r.observe({ event: "target_up", target: B, down_s: 0.1 });
     const data = r.data(SUMMARY, 0, 0);
     expect(data.queue).toEqual([
       { at_s: 0, depth: 0, in_flight: 0, produced: 0, completed: 0, failed: 0 },
@@ -80,7 +91,7 @@ describe("ReportRecorder", () => {
     const count = MAX_QUEUE_SAMPLES * 2 + 10;
     for (let i = 0; i < count; i++) {
       at(i * 0.1);
-      r.sample(i, 0);
+      r.sample(gauges(i, 0));
     }
     const data = r.data(SUMMARY, 0, 0);
     expect(data.queue.length).toBeLessThanOrEqual(MAX_QUEUE_SAMPLES + 1);
@@ -98,12 +109,12 @@ function sampleData(overrides: Partial<ReportData> = {}): ReportData {
   const id = (n: number) => ({ id: n, handler: "system", method: "ping", command: "system ping" });
   for (let i = 1; i <= 3; i++) {
     at(i * 0.1);
-    r.log({ event: "task_queued", ...id(i), queue_depth: 1 });
-    r.log({ event: "task_sent", id: i, target: i === 2 ? B : A, attempt: 1 });
-    r.sample(0, 1);
+    r.observe({ event: "task_queued", ...id(i), queue_depth: 1, source: "payload" });
+    r.observe({ event: "task_sent", id: i, target: i === 2 ? B : A, attempt: 1 });
+    r.sample(gauges(0, 1));
     at(i * 0.1 + 0.05);
-    if (i === 3) r.log({ event: "task_failed", id: i, target: A, error: "ERROR bad_argument: x", reason: "bad_argument", attempt: 1, final: true });
-    else r.log({ event: "task_done", id: i, target: i === 2 ? B : A, result: "pong", latency_ms: i * 10, attempt: 1 });
+    if (i === 3) r.observe({ event: "task_failed", id: i, target: A, error: "ERROR bad_argument: x", reason: "bad_argument", attempt: 1, final: true });
+    else r.observe({ event: "task_done", id: i, target: i === 2 ? B : A, result: "pong", latency_ms: i * 10, attempt: 1 });
   }
   return { ...r.data(SUMMARY, 0, 0), ...overrides };
 }

@@ -15,7 +15,7 @@ const HOSTILE = "\x1b]0;owned-title\x07\x1b[2J evil\u202etxt.exe";
 describe("the text log, against terminal injection", () => {
   it("escapes control characters and bidi overrides in replies, error messages, commands and reasons", () => {
     const { log, text } = textLog();
-    log({ event: "task_queued", id: 1, handler: "neural_analyzer", method: "polarity", command: `neural_analyzer polarity ${HOSTILE}`, queue_depth: 1 });
+    log({ event: "task_queued", id: 1, handler: "neural_analyzer", method: "polarity", command: `neural_analyzer polarity ${HOSTILE}`, queue_depth: 1, source: "payload" });
     log({ event: "task_done", id: 1, target: "127.0.0.1:9000", result: HOSTILE, latency_ms: 1, attempt: 1 });
     log({ event: "task_failed", id: 2, target: "127.0.0.1:9000", error: `ERROR internal: ${HOSTILE}`, reason: "internal", attempt: 1, final: false });
     log({ event: "target_down", target: "127.0.0.1:9000", reason: HOSTILE });

@@ -20,6 +20,23 @@ const B = "127.0.0.1:9001";
 const allUp = () => true;
 
 describe("LiveStats", () => {
+  it("learns from the producer's events: produced, busy from sent to done or failed, completed with latency", () => {
+    const clock = fakeClock();
+    const stats = new LiveStats([A, B], clock.now);
+    stats.observe({ event: "task_queued", id: 1, handler: "system", method: "ping", command: "system ping", queue_depth: 1, source: "payload" });
+    stats.observe({ event: "task_queued", id: 2, handler: "system", method: "ping", command: "system ping", queue_depth: 2, source: "payload" });
+    stats.observe({ event: "task_sent", id: 1, target: A, attempt: 1 });
+    clock.advance(500);
+    stats.observe({ event: "task_done", id: 1, target: A, result: "pong", latency_ms: 500, attempt: 1 });
+    // A queued task that fails never made its last target busy.
+    stats.observe({ event: "task_failed", id: 2, target: B, error: "shutdown", reason: "shutdown", attempt: 1, final: true });
+    clock.advance(500);
+    const snapshot = stats.snapshot(0, 0, allUp);
+    expect(snapshot).toMatchObject({ produced_per_s: 2, completed_per_s: 1 });
+    expect(snapshot.per_target[A]).toMatchObject({ busy_share: 0.5, completed: 1, p50: 500 });
+    expect(snapshot.per_target[B]).toMatchObject({ busy_share: 0, completed: 0 });
+  });
+
   it("computes busy share as the fraction of the interval a target had a call in flight", () => {
     const clock = fakeClock();
     const stats = new LiveStats([A, B], clock.now);
@@ -165,7 +182,7 @@ describe("the stats line in text mode", () => {
   it("with --quiet leaves out the per-task lines but keeps failures, stats and the rest", () => {
     const written: string[] = [];
     const log = new TextLogger((text) => written.push(text), { colour: false, quiet: true });
-    log.log({ event: "task_queued", id: 1, handler: "system", method: "ping", command: "system ping", queue_depth: 1 });
+    log.log({ event: "task_queued", id: 1, handler: "system", method: "ping", command: "system ping", queue_depth: 1, source: "payload" });
     log.log({ event: "task_sent", id: 1, target: A, attempt: 1 });
     log.log({ event: "task_done", id: 1, target: A, result: "pong", latency_ms: 1, attempt: 1 });
     expect(written).toEqual([]);

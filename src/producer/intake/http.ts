@@ -1,0 +1,194 @@
+/**
+ * `--http [HOST:]PORT`: the same front door over HTTP/1.1 (PROTOCOL §6), on `node:http` with
+ * keep-alive, bridged onto the loop (src/http/). `POST /rpc` (the body is one request line) or
+ * `GET /rpc?q=…` becomes a task like a `--listen` request; the answer is the result, or
+ * `ERROR <code>: <message>` with a status by code. Beside it: `/healthz`, `/stats`, `/metrics`.
+ */
+import { HttpServerError, type HttpExchange, type HttpListener } from "../../http/server.js";
+import { Queue, SocketError, spawn, type Operation } from "../../loop/index.js";
+import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
+import type { Emit, ProducerEvent } from "../dispatch/events.js";
+import type { Inbox, Intake } from "../dispatch/intake.js";
+import type { Gauges } from "../dispatch/producer.js";
+import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { answerFor, queueFull, type FrontDoorAnswer } from "./answer.js";
+import type { FrontDoorOptions } from "./listen.js";
+
+/** The HTTP status of each error code (§6). */
+export const STATUS_OF: Readonly<Record<RpcErrorCode, number>> = {
+  bad_request: 400,
+  unknown_handler: 404,
+  unknown_method: 404,
+  bad_argument: 422,
+  too_large: 413,
+  timeout: 408,
+  unavailable: 503,
+  internal: 502,
+};
+
+/** Seconds a client is told to wait before trying again after a 503. */
+const RETRY_AFTER_S = 1;
+
+/** What the door shows besides answers: the producer's state, read when asked. */
+export interface HttpViews {
+  gauges(): Gauges;
+  /** The latest `stats` event, if one was made. */
+  latestStats(): Extract<ProducerEvent, { event: "stats" }> | undefined;
+  /** The Prometheus page. */
+  metrics(): string;
+  /** The consumers' names, for /healthz. */
+  readonly targets: readonly string[];
+}
+
+export class HttpIntake implements Intake {
+  readonly name: string;
+
+  constructor(
+    private readonly listener: HttpListener,
+    private readonly options: FrontDoorOptions,
+    private readonly views: HttpViews,
+    private readonly emit: Emit,
+  ) {
+    this.name = `http ${listener.address}`;
+  }
+
+  *run(inbox: Inbox): Operation<void> {
+    try {
+      for (;;) {
+        let exchange: HttpExchange;
+        try {
+          exchange = yield* this.listener.accept();
+        } catch (error) {
+          if (!(error instanceof SocketError) || error.code === "ECLOSED") throw error;
+          this.emit({ event: "front_door_error", intake: "http", address: this.listener.address, error: error.message });
+          continue;
+        }
+        inbox.serve(() => this.route(exchange, inbox));
+      }
+    } finally {
+      this.listener.close();
+    }
+  }
+
+  private *route(exchange: HttpExchange, inbox: Inbox): Operation<void> {
+    const { method, path } = exchange;
+    const only = (allowed: string): boolean => {
+      if (method === allowed || (allowed === "GET" && method === "HEAD")) return true;
+      exchange.respond(405, `method ${method} not allowed on ${path}; use ${allowed}`, { allow: allowed });
+      return false;
+    };
+    switch (path) {
+      case "/rpc":
+        if (method !== "GET" && method !== "POST") {
+          exchange.respond(405, `method ${method} not allowed on /rpc; use POST (the body is the request) or GET ?q=`, { allow: "GET, POST" });
+          return;
+        }
+        yield* this.serveRpc(exchange, inbox);
+        return;
+      case "/healthz": {
+        if (!only("GET")) return;
+        const gauges = this.views.gauges();
+        const up = this.views.targets.filter((target) => gauges.isUp(target));
+        if (up.length > 0) exchange.respond(200, "ok");
+        else exchange.respond(503, "no consumer up", { "retry-after": String(RETRY_AFTER_S) });
+        return;
+      }
+      case "/stats": {
+        if (!only("GET")) return;
+        const gauges = this.views.gauges();
+        const latest = this.views.latestStats();
+        const { event: _event, ...fields } = latest ?? { event: "stats", queue_depth: gauges.queueDepth, in_flight: gauges.inFlight };
+        exchange.respond(200, JSON.stringify(fields), { "content-type": "application/json" });
+        return;
+      }
+      case "/metrics":
+        if (!only("GET")) return;
+        exchange.respond(200, this.views.metrics(), { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+        return;
+      default:
+        exchange.respond(404, `not found: ${path}; try POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics`);
+    }
+  }
+
+  private *serveRpc(exchange: HttpExchange, inbox: Inbox): Operation<void> {
+    const answer = yield* this.answerRpc(exchange, inbox);
+    if (answer === undefined) return; // the client went away: nobody to answer
+    if (answer.code === undefined) {
+      exchange.respond(200, answer.line);
+      return;
+    }
+    const headers = answer.code === "unavailable" ? { "retry-after": String(RETRY_AFTER_S) } : {};
+    exchange.respond(STATUS_OF[answer.code], answer.line, headers);
+  }
+
+  private *answerRpc(exchange: HttpExchange, inbox: Inbox): Operation<FrontDoorAnswer | undefined> {
+    let line: string;
+    try {
+      line = yield* this.requestLine(exchange);
+    } catch (error) {
+      if (error instanceof RpcError) return refusal(error);
+      if (error instanceof HttpServerError && error.code === "EABORTED") return undefined;
+      throw error;
+    }
+    let request;
+    try {
+      request = parseRequest(line);
+    } catch (error) {
+      if (error instanceof RpcError) return refusal(error);
+      throw error;
+    }
+    const outcomes = new Queue<TaskOutcome>(1, "answer");
+    const task = inbox.offer(makeRequest(request.handler, request.method, request.args.join(" ")), {
+      source: "http",
+      client: exchange.peer,
+      answer: (outcome) => outcomes.offer(outcome),
+    });
+    if (task === undefined) return queueFull(this.options.queueLimit);
+    return answerFor(yield* untilAnswered(exchange, task, outcomes, inbox), this.options.queueTimeout);
+  }
+
+  /** The request line of `POST /rpc` (its body) or `GET /rpc?q=`, checked as the line protocol checks one. */
+  private *requestLine(exchange: HttpExchange): Operation<string> {
+    const { maxRequestBytes } = this.options.limits;
+    let bytes: Buffer;
+    if (exchange.method === "POST") {
+      try {
+        bytes = yield* exchange.readBody(maxRequestBytes + 2); // room for a final \r\n
+      } catch (error) {
+        if (error instanceof HttpServerError && error.code === "ETOOLARGE") throw tooLarge(maxRequestBytes);
+        throw error;
+      }
+    } else {
+      const q = exchange.query.get("q");
+      if (q === null) throw new RpcError("bad_request", "no request: send it as the body of POST /rpc, or as GET /rpc?q=<request line>");
+      bytes = Buffer.from(q, "utf8");
+    }
+    // One final newline (and a \r before it) is allowed, as on the line protocol.
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0a) end--;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    if (end > maxRequestBytes) throw tooLarge(maxRequestBytes);
+    return decodeRequestBytes(bytes.subarray(0, end));
+  }
+}
+
+function tooLarge(limit: number): RpcError {
+  return new RpcError("too_large", `request is longer than ${limit} bytes (the limit, set with --max-request-bytes)`);
+}
+
+function refusal(error: RpcError): FrontDoorAnswer {
+  return { line: formatErrorReply(error).slice(0, -1), code: error.code };
+}
+
+/** Waits for the final state; a client that aborts meanwhile cancels the task if it is still queued. */
+function* untilAnswered(exchange: HttpExchange, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
+  const watcher = yield* spawn(function* () {
+    yield* exchange.untilAborted();
+    inbox.cancel(task);
+  });
+  try {
+    return yield* outcomes.get();
+  } finally {
+    watcher.halt();
+  }
+}

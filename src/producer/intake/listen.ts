@@ -1,0 +1,113 @@
+/**
+ * `--listen [HOST:]PORT`: the producer as a gateway speaking the line protocol of PROTOCOL §1 —
+ * the same requests and replies as a consumer, so a client written for a consumer works against
+ * the producer unchanged — but serving any number of clients at once (§6).
+ *
+ * One exchange per connection, each a coroutine of its own: read the request (its form is checked
+ * here, and a malformed one answered at once, without a call), put it into the queue, wait for its
+ * final state while watching the client, write the answer, close. A client that goes away while
+ * its task is still queued cancels it.
+ */
+import { Queue, SocketError, spawn, type Connection, type Listener, type Operation } from "../../loop/index.js";
+import { formatErrorReply, parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
+import type { Emit } from "../dispatch/events.js";
+import type { Inbox, Intake } from "../dispatch/intake.js";
+import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { answerFor, queueFull } from "./answer.js";
+import { readRequest } from "./read-request.js";
+
+export interface FrontDoorOptions {
+  readonly limits: RequestLimits;
+  /** `--queue-timeout`, for the `no consumer up` answer. */
+  readonly queueTimeout: number;
+  /** `--queue-limit`, for the `queue full` answer. */
+  readonly queueLimit: number;
+}
+
+export class ListenIntake implements Intake {
+  readonly name: string;
+
+  /** `listener` is bound already (main.ts binds before the run, so a taken port is said at once). */
+  constructor(
+    private readonly listener: Listener,
+    private readonly options: FrontDoorOptions,
+    private readonly emit: Emit,
+  ) {
+    this.name = `listen ${listener.address}`;
+  }
+
+  /** Accepts clients until halted (at shutdown); their exchanges run on in the producer's scope. */
+  *run(inbox: Inbox): Operation<void> {
+    try {
+      for (;;) {
+        let client: Connection;
+        try {
+          client = yield* this.listener.accept();
+        } catch (error) {
+          if (!(error instanceof SocketError) || error.code === "ECLOSED") throw error;
+          this.emit({ event: "front_door_error", intake: "listen", address: this.listener.address, error: error.message });
+          continue;
+        }
+        inbox.serve(() => serveClient(client, inbox, this.options));
+      }
+    } finally {
+      this.listener.close();
+    }
+  }
+}
+
+/** One client: its request, its answer. A client that went away gets nothing; nothing else is lost. */
+function* serveClient(client: Connection, inbox: Inbox, options: FrontDoorOptions): Operation<void> {
+  try {
+    const answer = yield* answerClient(client, inbox, options);
+    if (answer !== undefined) yield* client.end(`${answer}\n`);
+  } catch (error) {
+    if (!(error instanceof SocketError)) throw error; // the client went away while we wrote
+  } finally {
+    client.close();
+  }
+}
+
+/** The answer line for the client, or `undefined` when there is nobody to answer. */
+function* answerClient(client: Connection, inbox: Inbox, options: FrontDoorOptions): Operation<string | undefined> {
+  const read = yield* readRequest(client, options.limits);
+  if (read.kind === "gone") return undefined;
+  if (read.kind === "refused") return formatErrorReply(read.error).slice(0, -1);
+  let request;
+  try {
+    request = parseRequest(read.text);
+  } catch (error) {
+    if (error instanceof RpcError) return formatErrorReply(error).slice(0, -1);
+    throw error;
+  }
+  const outcomes = new Queue<TaskOutcome>(1, "answer");
+  const task = inbox.offer(makeRequest(request.handler, request.method, request.args.join(" ")), {
+    source: "listen",
+    client: client.peer,
+    answer: (outcome) => outcomes.offer(outcome),
+  });
+  if (task === undefined) return queueFull(options.queueLimit).line;
+  const outcome = yield* untilAnswered(client, task, outcomes, inbox);
+  return answerFor(outcome, options.queueTimeout)?.line;
+}
+
+/**
+ * Waits for the task's final state while a child task watches the client: bytes after the request
+ * are read and dropped, and a reset or close cancels the task if it is still queued (it then ends
+ * `cancelled`, and there is nobody to answer). Once sent, the call completes and is logged.
+ */
+function* untilAnswered(client: Connection, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
+  const watcher = yield* spawn(function* () {
+    try {
+      while ((yield* client.read()) !== null);
+    } catch (error) {
+      if (!(error instanceof SocketError)) throw error;
+      inbox.cancel(task);
+    }
+  });
+  try {
+    return yield* outcomes.get();
+  } finally {
+    watcher.halt();
+  }
+}
