@@ -24,7 +24,7 @@ export class TaskInbox implements Inbox {
     private readonly ledger: Ledger,
     private readonly emit: Emit,
     /** Where exchanges run: the producer's own scope (see Inbox.serve). */
-    readonly serve: (exchange: () => Operation<void>) => void,
+    readonly serve: (exchange: () => Operation<void>, name?: string) => void,
   ) {}
 
   *put(request: TaskRequest, origin: TaskOrigin): Operation<RpcTask> {

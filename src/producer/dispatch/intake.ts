@@ -37,7 +37,8 @@ export interface Inbox {
    * own scope rather than the intake's: at shutdown the intake is halted, so it takes no new
    * client, but an exchange runs on until its client has its answer (`shutting down` for a task
    * still queued, the result for one in flight). The run ends once every exchange has ended; an
-   * exchange that throws fails the run, like an intake.
+   * exchange that throws fails the run, like an intake. `name` is its task's, for traces
+   * (`client 127.0.0.1:53122`).
    */
-  serve(exchange: () => Operation<void>): void;
+  serve(exchange: () => Operation<void>, name?: string): void;
 }

@@ -67,7 +67,7 @@ export class Producer {
   /** The producer's state now, for a sampler or a front door's /healthz, /stats, /metrics. */
   readonly gauges: Gauges;
   /** Clients' exchanges waiting to start (Inbox.serve), and how many have started and not ended. */
-  private readonly exchanges = new Queue<() => Operation<void>>(Infinity, "exchanges");
+  private readonly exchanges = new Queue<{ readonly exchange: () => Operation<void>; readonly name: string | undefined }>(Infinity, "exchanges");
   private exchangesRunning = 0;
   private stopping = false;
 
@@ -79,9 +79,9 @@ export class Producer {
   ) {
     this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
     this.ledger = new Ledger(emit, options.retries + 1, () => this.control.offer({ kind: "settled" }));
-    this.inbox = new TaskInbox(this.queue, this.ledger, emit, (exchange) => {
+    this.inbox = new TaskInbox(this.queue, this.ledger, emit, (exchange, name) => {
       this.exchangesRunning++;
-      this.exchanges.offer(exchange);
+      this.exchanges.offer({ exchange, name });
     });
     const context = { ledger: this.ledger, emit, targetDown: () => this.targetDown() };
     this.workers = options.targets.map(
@@ -170,14 +170,14 @@ export class Producer {
   private *runExchanges(): Operation<void> {
     const control = this.control;
     for (;;) {
-      const exchange = yield* this.exchanges.get();
+      const { exchange, name } = yield* this.exchanges.get();
       yield* spawn(function* () {
         try {
           yield* exchange();
         } finally {
           control.offer({ kind: "exchange_done" });
         }
-      });
+      }, name);
     }
   }
 

@@ -63,7 +63,7 @@ export class HttpIntake implements Intake {
           this.emit({ event: "front_door_error", intake: "http", address: this.listener.address, error: error.message });
           continue;
         }
-        inbox.serve(() => this.route(exchange, inbox));
+        inbox.serve(() => this.route(exchange, inbox), `client ${exchange.peer}`);
       }
     } finally {
       this.listener.close();

@@ -48,7 +48,7 @@ export class ListenIntake implements Intake {
           this.emit({ event: "front_door_error", intake: "listen", address: this.listener.address, error: error.message });
           continue;
         }
-        inbox.serve(() => serveClient(client, inbox, this.options));
+        inbox.serve(() => serveClient(client, inbox, this.options), `client ${client.peer}`);
       }
     } finally {
       this.listener.close();
