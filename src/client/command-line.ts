@@ -5,25 +5,39 @@
  */
 import {
   UsageError,
+  flag,
   integer,
+  logFormatOption,
   option,
   parseCommandLine,
   seconds,
   text,
+  type LogFormat,
   type OptionValues,
   type ParsedCommandLine,
   type Program,
 } from "../cli/index.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "../producer/dispatch/client.js";
 import { parseTarget, TargetError, type TargetAddress } from "../producer/dispatch/targets.js";
+import type { PayloadOptions } from "../producer/intake/payload.js";
+import { PAYLOAD_OPTIONS, payloadSettings, PROFILES_HELP } from "../producer/intake/payload-options.js";
 
 /** Where the request goes. */
 export type Destination = { readonly kind: "line"; readonly target: TargetAddress } | { readonly kind: "http"; readonly url: URL };
 
+/** `--load`: the simulated payload, sent as an outside client, with the producer's stats and summary. */
+export interface LoadOptions {
+  readonly payload: PayloadOptions;
+  readonly statsEvery: number;
+  readonly logFormat: LogFormat;
+  readonly quiet: boolean;
+}
+
 export interface ClientOptions {
   readonly destination: Destination;
-  /** The request line: the words of COMMAND joined by single spaces. */
-  readonly command: string;
+  /** One request: its line, the words of COMMAND joined by single spaces; `undefined` with `--load`. */
+  readonly command: string | undefined;
+  readonly load: LoadOptions | undefined;
   readonly timeout: number;
   readonly maxReplyBytes: number;
 }
@@ -34,21 +48,29 @@ const options = {
   http: option(text("URL"), { help: "send to a producer's --http door (http://HOST:PORT, meaning its /rpc)" }),
   timeout: option(seconds({ beyond: "refuse" }), { help: "time for the whole request: connect, send, answer", default: 30 }),
   "max-reply-bytes": option(integer(1, 1024 * 1024 * 1024), { help: "longest answer accepted, in bytes", default: DEFAULT_MAX_REPLY_BYTES }),
+  load: flag("send the simulated payload instead of one COMMAND (the payload options below), and print the producer's live stats and summary"),
+  ...PAYLOAD_OPTIONS,
+  "stats-every": option(seconds({ zero: "no stats", beyond: "refuse" }), { help: "--load: time between two live stats lines", default: 2 }),
+  "log-format": logFormatOption("--load: text for a person, or one JSON object per line"),
+  quiet: flag("--load, text mode: no line per task"),
 };
 
 export const CLIENT: Program<typeof options> = {
-  usage: "run_rpc_client.sh [TARGET | --http URL] COMMAND ...",
+  usage: "run_rpc_client.sh [TARGET | --http URL] (COMMAND ... | --load [options])",
   about: `Sends one request to a consumer, or to a producer's front door, and prints the answer.
 TARGET is PORT (meaning 127.0.0.1:PORT) or HOST:PORT: a consumer, or a producer's --listen door.
 COMMAND is the request, "HANDLER METHOD [ARG ...]", as separate words.`,
   options,
-  epilogue: `Exit codes: 0 for a result, 1 for an ERROR answer or no answer at all,
-2 for bad usage.
+  epilogue: `${PROFILES_HELP}
+
+Exit codes: 0 for a result (--load: every task succeeded), 1 for an ERROR answer or
+no answer at all (--load: some task failed), 2 for bad usage.
 
 Examples:
   run_rpc_client.sh 9000 fibonacci_generator calculate 100
   run_rpc_client.sh 127.0.0.1:8000 neural_analyzer polarity what a lovely day
-  run_rpc_client.sh --http http://127.0.0.1:8080 system ping`,
+  run_rpc_client.sh --http http://127.0.0.1:8080 system ping
+  run_rpc_client.sh 8000 --load --tasks 300 --interval 0.01`,
 };
 
 function httpUrl(textUrl: string): URL {
@@ -68,7 +90,7 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
   if (values.http !== undefined) {
     destination = { kind: "http", url: httpUrl(values.http) };
   } else {
-    if (positionals.length === 0) throw new UsageError("missing TARGET (or --http URL) and COMMAND");
+    if (positionals.length === 0) throw new UsageError("missing TARGET (or --http URL), and COMMAND (or --load)");
     try {
       destination = { kind: "line", target: parseTarget(positionals[0]!) };
     } catch (error) {
@@ -77,8 +99,14 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     }
     words = positionals.slice(1);
   }
-  if (words.length === 0) throw new UsageError('missing COMMAND, like "system ping"');
-  return { destination, command: words.join(" "), timeout: values.timeout, maxReplyBytes: values["max-reply-bytes"] };
+  const common = { destination, timeout: values.timeout, maxReplyBytes: values["max-reply-bytes"] };
+  if (values.load) {
+    if (words.length > 0) throw new UsageError(`--load sends the payload: no COMMAND with it, got ${JSON.stringify(words.join(" "))}`);
+    const load = { payload: payloadSettings(values).payload, statsEvery: values["stats-every"], logFormat: values["log-format"], quiet: values.quiet };
+    return { ...common, command: undefined, load };
+  }
+  if (words.length === 0) throw new UsageError('missing COMMAND, like "system ping" (or --load)');
+  return { ...common, command: words.join(" "), load: undefined };
 }
 
 /** Reads the client's argv (without `node` and the script). */

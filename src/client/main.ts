@@ -1,24 +1,35 @@
 /**
  * The client's entry point (PROTOCOL §8): ./run_rpc_client.sh runs it (bundled into
- * dist/client.js). It runs on the loop like the producer: the request is a coroutine.
- * Exit codes: 0 for a result, 1 for an ERROR answer or a failure, 2 for bad usage.
+ * dist/client.js). It runs on the loop like the producer: a request, or the whole load, is a
+ * coroutine. Exit codes: 0 for a result (every task succeeded), 1 for an ERROR answer or a failure
+ * (some task failed), 2 for bad usage.
  */
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { run } from "../loop/index.js";
-import { CLIENT, parseClientCli, type ClientOptions } from "./command-line.js";
+import { ProducerEventStream } from "../producer/dispatch/event-stream.js";
+import type { Sampler } from "../producer/dispatch/producer.js";
+import { createLogger } from "../producer/telemetry/log.js";
+import { SummaryTally } from "../producer/telemetry/run-summary.js";
+import { LiveStats } from "../producer/telemetry/stats.js";
+import { CLIENT, parseClientCli, type ClientOptions, type LoadOptions } from "./command-line.js";
 import { answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
+import { sendLoad } from "./load.js";
 
 function open(options: ClientOptions): FrontDoor {
   const { destination, timeout, maxReplyBytes } = options;
   return destination.kind === "line" ? new LineDoor(destination.target, timeout, maxReplyBytes) : new HttpDoor(destination.url, timeout, maxReplyBytes);
 }
 
-function sendOne(options: ClientOptions): void {
-  const door = open(options);
+function failedByBug(error: unknown): void {
+  process.stderr.write(`run_rpc_client.sh failed (a bug): ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}
+
+function sendOne(door: FrontDoor, command: string): void {
   run(
     function* () {
       try {
-        return yield* door.send(options.command);
+        return yield* door.send(command);
       } finally {
         door.close();
       }
@@ -31,9 +42,44 @@ function sendOne(options: ClientOptions): void {
         process.stderr.write(`run_rpc_client.sh: ${outcome.error.message}\n`);
         process.exitCode = 1;
       } else {
-        process.stderr.write(`run_rpc_client.sh failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
-        process.exitCode = 1;
+        failedByBug(outcome.error);
       }
+    },
+  );
+}
+
+/** The payload through the door, with the producer's own events, live stats and summary. */
+function sendLoadThrough(door: FrontDoor, load: LoadOptions): void {
+  const targets = [door.name];
+  const events = new ProducerEventStream();
+  const tally = new SummaryTally(targets);
+  events.subscribe((event) => tally.observe(event));
+  const samplers: Sampler[] = [];
+  if (load.statsEvery > 0) {
+    const stats = new LiveStats(targets);
+    events.subscribe((event) => stats.observe(event));
+    samplers.push({ every: load.statsEvery, sample: (g) => events.emit(stats.snapshot(g.queueDepth, g.inFlight, (target) => g.isUp(target))) });
+  }
+  const output = createLogger(load.logFormat, undefined, { quiet: load.quiet });
+  events.subscribe((event) => output.log(event));
+  const { payload } = load;
+  events.emit({
+    event: "started",
+    targets,
+    options: { load: true, interval: payload.interval, fib_share: payload.fibShare, fib_min: payload.fibMin, fib_max: payload.fibMax, seed: payload.seed, tasks: payload.tasks ?? null, duration: payload.duration ?? null },
+  });
+  run(
+    function* () {
+      try {
+        return yield* sendLoad(door, payload, events.emit, samplers);
+      } finally {
+        door.close();
+      }
+    },
+    (outcome) => {
+      if (!outcome.ok) return failedByBug(outcome.error);
+      events.emit({ event: "summary", ...tally.summary() });
+      process.exitCode = outcome.value.failed === 0 && outcome.value.lost === 0 ? 0 : 1; // the log flushes at exit
     },
   );
 }
@@ -42,8 +88,13 @@ const options = commandLineOrExit(parseClientCli(process.argv.slice(2)));
 if (options !== undefined) {
   const host = options.destination.kind === "line" ? options.destination.target.host : options.destination.url.hostname;
   findUnresolvedHost([host], (unresolved) => {
-    if (unresolved === undefined) return sendOne(options);
-    process.stderr.write(`${usageLine(CLIENT, `the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);
-    process.exitCode = 2;
+    if (unresolved !== undefined) {
+      process.stderr.write(`${usageLine(CLIENT, `the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const door = open(options);
+    if (options.load !== undefined) sendLoadThrough(door, options.load);
+    else if (options.command !== undefined) sendOne(door, options.command);
   });
 }

@@ -15,7 +15,6 @@ import { ProducerEventStream } from "./dispatch/event-stream.js";
 import type { RunCounts } from "./dispatch/ledger.js";
 import { Producer, type Sampler } from "./dispatch/producer.js";
 import { ClientPayload } from "./intake/payload.js";
-import { gapFunction } from "./intake/profiles.js";
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
 import { createLogger } from "./telemetry/log.js";
@@ -53,7 +52,7 @@ function start(cli: Cli): void {
 
   events.emit({ event: "started", targets, options });
   const intakes: Intake[] = [];
-  if (cli.payload) intakes.push(new ClientPayload({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed) }));
+  if (cli.payload) intakes.push(new ClientPayload(cli));
   const producer = new Producer(cli, intakes, events.emit, samplers);
 
   /** Binds the front doors (a taken port is said at once, before any task), then runs. */

@@ -139,7 +139,7 @@ export class TextLogger implements Logger {
     const { c } = this;
     switch (e.event) {
       case "started":
-        return `${c.bold("producer")} → ${e.targets.join(", ")}  ${Object.entries(e.options)
+        return `${c.bold(e.options.load === true ? "client --load" : "producer")} → ${e.targets.join(", ")}  ${Object.entries(e.options)
           .filter(([, value]) => value !== null)
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
