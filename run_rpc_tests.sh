@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: type-check and lint (as tests), unit,
-# integration and end-to-end. The last line is the runner's own count: "N passed, N failed".
+# integration and end-to-end. The last line is the runner's own count: "N passed, N failed", or
+# "N passed, N failed, N skipped" when tests were skipped (the reason is printed just above it).
+#
+# Tests that need RabbitMQ (files named *.broker.test.ts) get one private broker for the whole run
+# (scripts/broker.sh): it starts in the background while the other tests run, then the broker
+# tests run against it (RPC_TEST_AMQP_URL), and it is stopped at the end, on failure or Ctrl-C too.
+# Where no broker can be had (RPC_NO_BROKER=reason forces that), they are counted as skipped.
 set -uo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -8,15 +14,79 @@ cd "$root"
 ensure_deps "$root"
 
 mkdir -p reports
-rm -f reports/vitest.json
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json "$@"
-status=$?
-if [ -f reports/vitest.json ]; then
-  # A suite that fails to load has no failed test of its own; count it, so red never reads "0 failed".
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const failed = r.numFailedTests || (process.argv[2] === "0" ? 0 : 1);
-    console.log(`${r.numPassedTests} passed, ${failed} failed`);' reports/vitest.json "$status"
+rm -f reports/vitest.json reports/vitest-main.json reports/vitest-broker.json
+work="$(mktemp -d "${TMPDIR:-/tmp}/rpc-tests.XXXXXX")"
+broker_job=""
+broker_dir=""
+
+cleanup() {
+  if [ -n "$broker_job" ] && kill -0 "$broker_job" 2>/dev/null; then
+    kill -TERM "$broker_job" 2>/dev/null # broker.sh stops what it half-started
+    wait "$broker_job" 2>/dev/null
+  fi
+  [ -n "$broker_dir" ] && scripts/broker.sh stop "$broker_dir" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+scripts/broker.sh start >"$work/broker.out" 2>"$work/broker.err" &
+broker_job=$!
+
+vitest() {
+  node_modules/.bin/vitest run --passWithNoTests --reporter=default --reporter=json --outputFile.json="$1" "${@:2}"
+}
+
+RPC_TEST_PHASE=main vitest reports/vitest-main.json "$@"
+main_status=$?
+
+wait "$broker_job"
+broker_status=$?
+broker_job=""
+if [ "$broker_status" = 0 ]; then
+  broker_dir="$(sed -n 's/^RPC_BROKER_DIR=//p' "$work/broker.out")"
+  export RPC_TEST_AMQP_URL="$(sed -n 's/^RPC_BROKER_URL=//p' "$work/broker.out")"
+  echo "$(sed -n 's/^broker: //p' "$work/broker.err" | tail -n 1)"
+elif [ "$broker_status" = 3 ]; then
+  # The tests skip themselves; the reason goes above the count.
+  skip_reason="$(sed -n 's/^broker: unavailable: //p' "$work/broker.err" | tail -n 1)"
+  export RPC_TEST_AMQP_SKIP="no RabbitMQ broker: ${skip_reason:-unknown reason}"
 else
-  echo "0 passed, 1 failed"
+  # A broker that should have started and did not is a failure, not a skip: the tests say why.
+  cat "$work/broker.err" >&2
+  export RPC_TEST_AMQP_ERROR="the private RabbitMQ did not start (scripts/broker.sh start exited $broker_status): $(grep 'error' "$work/broker.err" | tail -n 1)"
 fi
-exit $status
+
+RPC_TEST_PHASE=broker vitest reports/vitest-broker.json "$@"
+broker_tests_status=$?
+
+# One report and one count for the whole run. A phase that fails to load has no failed test of its
+# own; count it, so red never reads "0 failed". Skipped = vitest's pending + todo.
+node -e '
+  const fs = require("fs");
+  const [out, ...phases] = process.argv.slice(1);
+  const merged = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
+  let failed = 0;
+  const skippedFiles = new Map();
+  for (const phase of phases) {
+    const [file, status] = phase.split("=");
+    if (!fs.existsSync(file)) { failed += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const key of ["numPassedTests", "numFailedTests", "numPendingTests", "numTodoTests"]) merged[key] += r[key] || 0;
+    merged.testResults.push(...(r.testResults || []));
+    failed += r.numFailedTests || (status === "0" ? 0 : 1);
+    for (const suite of r.testResults || []) {
+      const n = (suite.assertionResults || []).filter((t) => t.status === "pending" || t.status === "skipped" || t.status === "todo").length;
+      if (n > 0) skippedFiles.set(suite.name.replace(process.cwd() + "/", ""), n);
+    }
+  }
+  fs.writeFileSync(out, JSON.stringify(merged));
+  const skipped = merged.numPendingTests + merged.numTodoTests;
+  if (skipped > 0) {
+    const reason = process.env.RPC_TEST_AMQP_SKIP;
+    console.log(`skipped: ${skipped} tests${reason ? ` (${reason})` : ""}: ${[...skippedFiles].map(([f, n]) => `${f} (${n})`).join(", ")}`);
+  }
+  console.log(`${merged.numPassedTests} passed, ${failed} failed` + (skipped > 0 ? `, ${skipped} skipped` : ""));
+' reports/vitest.json "reports/vitest-main.json=$main_status" "reports/vitest-broker.json=$broker_tests_status"
+[ "$main_status" = 0 ] && [ "$broker_tests_status" = 0 ]
