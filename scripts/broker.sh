@@ -5,17 +5,20 @@
 #
 #   scripts/broker.sh start            prints RPC_BROKER_URL=… and RPC_BROKER_DIR=… (eval-able)
 #   scripts/broker.sh stop [DIR]       DIR, or $RPC_BROKER_DIR; `stop --all` stops every one
+#   scripts/broker.sh restart [DIR]    stop, then start on the same ports and data (durable queues survive)
 #   scripts/broker.sh status [DIR]     is it accepting AMQP? (no DIR: lists the private brokers)
 #
 # Exit codes: 0 ok · 1 failed (the message says why) · 2 usage · 3 no broker can be had here
 # (not installed and not installable, or RPC_NO_BROKER is set): callers report "skipped: <reason>".
 #
-# Environment: RPC_NO_BROKER=reason (pretend there is none), RPC_BROKER_START_TIMEOUT (s, 60),
-# RPC_BROKER_TMP (parent of the state directories, default ${TMPDIR:-/tmp}).
+# Environment: RPC_NO_BROKER=reason (pretend there is none), RPC_BROKER_START_TIMEOUT (s, 90),
+# RPC_BROKER_TMP (parent of the state directories, default ${TMPDIR:-/tmp}), RPC_RABBITMQ_SBIN.
 set -uo pipefail
 
 readonly UNAVAILABLE=3
-readonly SBIN=/usr/lib/rabbitmq/bin # Debian's rabbitmq-server package; /usr/sbin's wrappers force the system's HOME and cookie
+# Debian's rabbitmq-server package (/usr/sbin's wrappers would force the system's HOME and cookie);
+# RPC_RABBITMQ_SBIN names another installation's sbin/ (RabbitMQ's generic-unix tarball).
+readonly SBIN="${RPC_RABBITMQ_SBIN:-/usr/lib/rabbitmq/bin}"
 tmp_parent="${RPC_BROKER_TMP:-${TMPDIR:-/tmp}}"
 
 say() { printf 'broker: %s\n' "$*" >&2; }
@@ -28,7 +31,7 @@ unavailable() {
   exit "$UNAVAILABLE"
 }
 usage() {
-  sed -n '6,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '6,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 now() { date +%s.%N; }
@@ -55,6 +58,7 @@ amqp_answers() {
 # the standard Debian switch, honoured by invoke-rc.d and deb-systemd-invoke alike.
 ensure_installed() {
   [ -x "$SBIN/rabbitmq-server" ] && return 0
+  [ -n "${RPC_RABBITMQ_SBIN:-}" ] && unavailable "no rabbitmq-server in RPC_RABBITMQ_SBIN=$RPC_RABBITMQ_SBIN"
   if [ "$(id -u)" != 0 ]; then
     unavailable "rabbitmq-server is not installed, and installing it needs root (try: sudo apt-get install -y rabbitmq-server)"
   fi
@@ -81,8 +85,8 @@ ensure_installed() {
   say "installed rabbitmq-server in $(elapsed "$started") s"
 }
 
-# The system service's node is called rabbit@<host>; ours are rpc-<port>@localhost.
-system_node_running() { pgrep -f -- '-sname rabbit@|-sname rabbit ' >/dev/null 2>&1; }
+# The system service's server runs with HOME=/var/lib/rabbitmq; ours with HOME=<state dir>/data.
+system_node_running() { pgrep -f -- 'beam.* -home /var/lib/rabbitmq( |$)' >/dev/null 2>&1; }
 
 # --- state -----------------------------------------------------------------------------------------
 # DIR/broker.env (root's when we are root) describes the instance; DIR/data belongs to the user the
@@ -140,11 +144,8 @@ claim_ports() {
   fail "found no three free ports in $low-$high after 50 tries"
 }
 
-cmd_start() {
-  [ -n "${RPC_NO_BROKER:-}" ] && unavailable "disabled by RPC_NO_BROKER=${RPC_NO_BROKER}"
-  ensure_installed
-  local started
-  started="$(now)"
+# Sets run_as: the user the server runs as (rabbitmq when we are root: it cannot write root's files).
+choose_user() {
   if [ "$(id -u)" = 0 ]; then
     id rabbitmq >/dev/null 2>&1 || fail "the rabbitmq user is missing (is the rabbitmq-server package installed completely?)"
     command -v setpriv >/dev/null 2>&1 || fail "setpriv (util-linux) is needed to run the broker as the rabbitmq user"
@@ -152,6 +153,14 @@ cmd_start() {
   else
     run_as="$(id -un)"
   fi
+}
+
+cmd_start() {
+  [ -n "${RPC_NO_BROKER:-}" ] && unavailable "disabled by RPC_NO_BROKER=${RPC_NO_BROKER}"
+  ensure_installed
+  local started
+  started="$(now)"
+  choose_user
   claim_ports
   # Interrupted half-way (the caller gave up, or Ctrl-C): leave nothing behind.
   trap 'rm -rf -- "$state_dir"; exit 130' INT TERM
@@ -166,7 +175,30 @@ cmd_start() {
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data/.erlang.cookie" # Erlang reads $HOME/.erlang.cookie
   chmod 400 "$data/.erlang.cookie"
   [ "$run_as" = rabbitmq ] && chown -R rabbitmq:rabbitmq "$data"
+  launch
+  say "$node accepts AMQP at $url (started in $(elapsed "$started") s); stop it with: scripts/broker.sh stop $state_dir"
+  printf 'RPC_BROKER_URL=%q\nRPC_BROKER_DIR=%q\n' "$url" "$state_dir"
+}
 
+# Stops the broker in DIR and starts it again on the same ports with the same data: durable
+# queues and persistent messages survive, as across a real broker's restart.
+cmd_restart() {
+  local dir="${1:-${RPC_BROKER_DIR:-}}" started
+  [ -n "$dir" ] || { say "which one? scripts/broker.sh restart DIR (or set RPC_BROKER_DIR)"; exit 2; }
+  read_state "$dir" || fail "no private broker in $dir"
+  started="$(now)"
+  stop_instance "$dir" keep
+  read_state "$dir" || fail "no private broker in $dir"
+  state_dir="$dir"
+  port_listens "$amqp_port" && fail "port $amqp_port is taken since the stop; start a new broker instead"
+  launch
+  say "$node accepts AMQP at $url again (restarted in $(elapsed "$started") s)"
+  printf 'RPC_BROKER_URL=%q\nRPC_BROKER_DIR=%q\n' "$url" "$state_dir"
+}
+
+# Starts the server of $state_dir (node, ports, run_as set) and waits until it answers AMQP.
+launch() {
+  local data="$state_dir/data"
   # setsid: its own session, so a Ctrl-C meant for the caller does not kill it half-way; the
   # caller's trap stops it properly. No fd of the caller stays open in it (`$(broker.sh start)`
   # would wait forever).
@@ -177,7 +209,7 @@ cmd_start() {
     RABBITMQ_ENABLED_PLUGINS_FILE="$data/enabled_plugins" RABBITMQ_CONFIG_FILE="$data/rabbitmq.conf" \
     RABBITMQ_ADVANCED_CONFIG_FILE="$data/advanced.config" RABBITMQ_PID_FILE="$data/rabbitmq.pid" \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
-    "$SBIN/rabbitmq-server" </dev/null >"$state_dir/server.out" 2>&1 &
+    "$SBIN/rabbitmq-server" </dev/null >>"$state_dir/server.out" 2>&1 &
   server_pid=$!
   {
     echo "RPC_BROKER_URL=$url"
@@ -191,24 +223,29 @@ cmd_start() {
   } >"$state_dir/broker.env"
   trap 'say "interrupted: stopping the broker being started"; stop_instance "$state_dir" >/dev/null 2>&1; exit 130' INT TERM
 
-  local limit="${RPC_BROKER_START_TIMEOUT:-60}" deadline
+  local limit="${RPC_BROKER_START_TIMEOUT:-90}" deadline
   deadline=$(($(date +%s) + limit))
   until amqp_answers "$amqp_port"; do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      say "error: RabbitMQ exited during its start; its output ($state_dir/server.out):"
+    if ! alive "$server_pid"; then
+      say "error: RabbitMQ exited during its start; the end of its output ($state_dir/server.out):"
       tail -n 20 "$state_dir/server.out" >&2
       stop_instance "$state_dir" keep >/dev/null 2>&1
+      say "its logs are in $data/log; remove $state_dir when done"
       exit 1
     fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      say "error: RabbitMQ did not accept AMQP on port $amqp_port within $limit s; logs in $data/log"
+      say "error: RabbitMQ did not accept AMQP on port $amqp_port within $limit s (RPC_BROKER_START_TIMEOUT); logs in $data/log"
       stop_instance "$state_dir" keep
       exit 1
     fi
     sleep 0.1
   done
-  say "$node accepts AMQP at $url (started in $(elapsed "$started") s); stop it with: scripts/broker.sh stop $state_dir"
-  printf 'RPC_BROKER_URL=%q\nRPC_BROKER_DIR=%q\n' "$url" "$state_dir"
+  trap - INT TERM
+}
+
+# True while process $1 runs (a zombie, exited but not yet reaped by us, does not count).
+alive() {
+  kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 
 # --- stop ------------------------------------------------------------------------------------------
@@ -221,7 +258,7 @@ stop_instance() {
     say "no private broker in $dir (already stopped?)"
     return 0
   fi
-  if kill -0 "$server_pid" 2>/dev/null; then
+  if alive "$server_pid"; then
     as_server_in "$dir"
     "${as_server[@]}" timeout 30 "$SBIN/rabbitmqctl" -n "$node" stop >/dev/null 2>&1 ||
       say "rabbitmqctl stop did not succeed; stopping the process instead"
@@ -256,8 +293,7 @@ epmd_pids() {
 # Waits up to $2 s for process $1 to end.
 wait_gone() {
   local pid="$1" deadline=$(($(date +%s) + $2))
-  while kill -0 "$pid" 2>/dev/null; do
-    [ -r "/proc/$pid/stat" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0 # exited, not yet reaped
+  while alive "$pid"; do
     [ "$(date +%s)" -ge "$deadline" ] && return 1
     sleep 0.1
   done
@@ -299,6 +335,7 @@ cmd_status() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop "${2:-}" ;;
+  restart) cmd_restart "${2:-}" ;;
   status) cmd_status "${2:-}" ;;
   -h | --help | help) usage ;;
   *) usage ;;

@@ -37,6 +37,8 @@ export function describeWithBroker(title: string, body: (url: string) => void): 
 export interface PrivateBroker {
   readonly url: string;
   readonly dir: string;
+  /** Stops it and starts it again on the same port with the same data (scripts/broker.sh restart). */
+  restart(): Promise<void>;
   /** Stops it (idempotent); resolves when scripts/broker.sh stop has finished. */
   stop(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startPrivateBroker(timeoutMs = 90_000): Promise<PrivateBro
   return {
     url,
     dir,
+    restart: () => runBrokerScript(["restart", dir], timeoutMs).then(() => undefined),
     stop: () => (stopped ??= runBrokerScript(["stop", dir], 60_000).then(() => undefined)),
   };
 }
