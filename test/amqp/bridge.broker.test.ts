@@ -118,6 +118,24 @@ describeWithBroker("the AMQP bridge, against RabbitMQ", (url) => {
     expect(second.redelivered).toBe(true);
   });
 
+  it("gives a nacked message back to the queue (redelivered), or drops it when told not to requeue", async () => {
+    const queue = queueName("nack");
+    const seen = await withChannel(url, function* (channel) {
+      yield* channel.assertQueue(queue);
+      yield* channel.sendToQueue(queue, "try again");
+      const subscription = yield* channel.subscribe(queue);
+      const first = (yield* subscription.next())!;
+      channel.nack(first); // requeue: it comes back
+      const second = (yield* subscription.next())!;
+      channel.nack(second, { requeue: false }); // poison: gone for good
+      yield* subscription.cancel();
+      const left = (yield* channel.checkQueue(queue)).messageCount;
+      yield* channel.deleteQueue(queue);
+      return { first: first.redelivered, second: second.redelivered, body: second.body.toString(), left };
+    });
+    expect(seen).toEqual({ first: false, second: true, body: "try again", left: 0 });
+  });
+
   it("holds at most `prefetch` unacked deliveries; each ack lets one more in", async () => {
     const queue = queueName("prefetch");
     const observed = await withChannel(url, function* (channel, connection) {
@@ -301,6 +319,20 @@ describeWithBroker("the AMQP bridge, against RabbitMQ", (url) => {
     expect(outcome.publishError).toBe(outcome.loss);
     expect(outcome.channelError).toBe(outcome.loss);
     expect(outcome.isOpen).toBe(false);
+  });
+
+  it("notices a broker that stops answering by its missed heartbeats, and reports the loss", async () => {
+    const started = Date.now();
+    const loss = await runValue(function* () {
+      const connection = yield* connectAmqp(proxiedUrl(), { heartbeat: 1 });
+      yield* connection.createChannel();
+      proxy.freeze(); // nothing gets through any more, and nothing is closed either
+      return yield* connection.ended();
+    });
+    expect(loss).toBeInstanceOf(ConnectionLostError);
+    expect(loss!.message).toMatch(/stopped answering \(missed heartbeats\)/);
+    expect(Date.now() - started).toBeLessThan(10_000); // two to three heartbeat intervals
+    proxy.cut(); // the frozen connection's other half
   });
 
   it("closes cleanly when asked: ended() reports no loss", async () => {

@@ -7,8 +7,10 @@ export interface TcpProxy {
   readonly port: number;
   /** Connections open through it now. */
   readonly open: () => number;
-  /** Destroys every connection through it (both sides). New connections are still accepted. */
+  /** Destroys every connection through it (both sides), frozen ones too. New connections are still accepted. */
   cut(): void;
+  /** Stops forwarding on every connection, without closing any: a peer that hangs, or a network that drops everything. */
+  freeze(): void;
   /** Stops listening and cuts everything. */
   close(): Promise<void>;
 }
@@ -16,11 +18,13 @@ export interface TcpProxy {
 /** Starts a proxy on a free port of 127.0.0.1 that forwards to 127.0.0.1:`targetPort`. */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
+  let frozen = false;
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: "127.0.0.1", port: targetPort });
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
     const drop = (): void => {
+      if (frozen) return; // a frozen network carries no news of a close either
       pairs.delete(pair);
       client.destroy();
       upstream.destroy();
@@ -36,16 +40,27 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     server.listen({ host: "127.0.0.1", port: 0 }, resolve);
   });
   const cut = (): void => {
+    frozen = false;
     for (const [client, upstream] of [...pairs]) {
       client.resetAndDestroy();
       upstream.resetAndDestroy();
     }
     pairs.clear();
   };
+  const freeze = (): void => {
+    frozen = true;
+    for (const [client, upstream] of pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  };
   return {
     port: (server.address() as net.AddressInfo).port,
     open: () => pairs.size,
     cut,
+    freeze,
     close: () =>
       new Promise<void>((resolve) => {
         cut();
