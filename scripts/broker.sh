@@ -4,7 +4,7 @@
 # another private one) on the same machine is never touched.
 #
 #   scripts/broker.sh start            prints RPC_BROKER_URL=… and RPC_BROKER_DIR=… (eval-able)
-#   scripts/broker.sh stop [DIR]       DIR, or $RPC_BROKER_DIR; `stop --all` stops every one
+#   scripts/broker.sh stop [DIR]       DIR, or $RPC_BROKER_DIR (`status` lists them all)
 #   scripts/broker.sh restart [DIR]    stop, then start on the same ports and data (durable queues survive)
 #   scripts/broker.sh status [DIR]     is it accepting AMQP? (no DIR: lists the private brokers)
 #
@@ -301,14 +301,10 @@ wait_gone() {
 
 instances() { ls -d "$tmp_parent"/rpc-broker-* 2>/dev/null; }
 
+# No "stop everything": on a shared machine other checkouts' tests have private brokers too.
 cmd_stop() {
-  if [ "${1:-}" = --all ]; then
-    local dir
-    for dir in $(instances); do stop_instance "$dir"; done
-    return 0
-  fi
   local dir="${1:-${RPC_BROKER_DIR:-}}"
-  [ -n "$dir" ] || { say "which one? scripts/broker.sh stop DIR (or set RPC_BROKER_DIR; --all stops every one)"; exit 2; }
+  [ -n "$dir" ] || { say "which one? scripts/broker.sh stop DIR (or set RPC_BROKER_DIR); scripts/broker.sh status lists them"; exit 2; }
   stop_instance "$dir"
 }
 
