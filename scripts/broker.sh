@@ -12,7 +12,8 @@
 # (not installed and not installable, or RPC_NO_BROKER is set): callers report "skipped: <reason>".
 #
 # Environment: RPC_NO_BROKER=reason (pretend there is none), RPC_BROKER_START_TIMEOUT (s, 90),
-# RPC_BROKER_TMP (parent of the state directories, default ${TMPDIR:-/tmp}), RPC_RABBITMQ_SBIN.
+# RPC_BROKER_TMP (parent of the state directories, default ${TMPDIR:-/tmp}), RPC_RABBITMQ_SBIN,
+# RPC_BROKER_STATE_FILE (start writes the state directory's path there as soon as it has one).
 set -uo pipefail
 
 readonly UNAVAILABLE=3
@@ -164,6 +165,8 @@ cmd_start() {
   claim_ports
   # Interrupted half-way (the caller gave up, or Ctrl-C): leave nothing behind.
   trap 'rm -rf -- "$state_dir"; exit 130' INT TERM
+  # For a caller that must find the instance before `start` returns (run_rpc_tests.sh does).
+  [ -n "${RPC_BROKER_STATE_FILE:-}" ] && printf '%s\n' "$state_dir" >"$RPC_BROKER_STATE_FILE"
   node="rpc-$amqp_port@localhost"
   url="amqp://guest:guest@127.0.0.1:$amqp_port"
   local data="$state_dir/data"

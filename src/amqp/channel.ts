@@ -127,8 +127,8 @@ export class AmqpChannel {
    * @example
    * const tasks = yield* channel.subscribe("rpc_tasks");
    * for (let delivery = yield* tasks.next(); delivery; delivery = yield* tasks.next()) {
-   *   yield* channel.publish("", delivery.replyTo!, answer, { correlationId: delivery.correlationId });
-   *   channel.ack(delivery);
+   *   if (delivery.replyTo) yield* channel.publish("", delivery.replyTo, answer, { correlationId: delivery.correlationId });
+   *   channel.ack(delivery); // after the answer's confirm, never before
    * }
    */
   *subscribe(queue: string, options: ConsumeOptions = {}): Operation<Subscription> {

@@ -104,7 +104,7 @@ export class AmqpRpcClient {
       return yield* action<string>(`amqp answer ${correlationId}`, (resolve, reject) => {
         const settle = (): void => {
           if (call.error) reject(call.error);
-          else resolve(call.answer!);
+          else if (call.answer !== undefined) resolve(call.answer);
         };
         if (call.answer !== undefined || call.error) settle();
         else call.wake = settle;
