@@ -3,10 +3,11 @@
 # integration and end-to-end. The last line is the runner's own count: "N passed, N failed", or
 # "N passed, N failed, N skipped" when tests were skipped (the reason is printed just above it).
 #
-# Tests that need RabbitMQ (files named *.broker.test.ts) get one private broker for the whole run
-# (scripts/broker.sh): it starts in the background while the other tests run, then the broker
-# tests run against it (RPC_TEST_AMQP_URL), and it is stopped at the end, on failure or Ctrl-C too.
-# Where no broker can be had (RPC_NO_BROKER=reason forces that), they are counted as skipped.
+# Three steps: the unit tests, while a private RabbitMQ boots in the background (scripts/broker.sh);
+# the tests that need it (files named *.broker.test.ts), against it (RPC_TEST_AMQP_URL); then,
+# with the broker stopped, the end-to-end tests, which measure time and get the machine to
+# themselves. The broker is stopped on failure and Ctrl-C too. Where none can be had
+# (RPC_NO_BROKER=reason forces that), the broker tests are counted as skipped, with the reason.
 # RPC_TEST_AMQP_URL=amqp://… runs them against that broker instead of a private one.
 set -uo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -15,7 +16,7 @@ cd "$root"
 ensure_deps "$root"
 
 mkdir -p reports
-rm -f reports/vitest.json reports/vitest-main.json reports/vitest-broker.json
+rm -f reports/vitest.json reports/vitest-unit.json reports/vitest-broker.json reports/vitest-e2e.json
 work="$(mktemp -d "${TMPDIR:-/tmp}/rpc-tests.XXXXXX")"
 broker_job=""
 broker_dir=""
@@ -35,7 +36,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A broker named by the caller (RPC_TEST_AMQP_URL) is used as it is; otherwise a private one
-# boots now, on CPU nobody else wants (SCHED_IDLE): its boot takes seconds of CPU, and the tests
+# boots now, on CPU nobody else wants (SCHED_IDLE): its boot takes seconds of CPU, and the unit tests
 # running meanwhile measure time. After them it gets its normal share back (promote_broker), and
 # from then on its start is bounded again.
 preset_url="${RPC_TEST_AMQP_URL:-}"
@@ -66,7 +67,7 @@ wait_for_broker() {
   local deadline=$(($(date +%s) + $1))
   while kill -0 "$broker_job" 2>/dev/null; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      echo "error: the private RabbitMQ did not start within $1 s after the other tests; stopping it" >>"$work/broker.err"
+      echo "error: the private RabbitMQ did not start within $1 s after the unit tests; stopping it" >>"$work/broker.err"
       kill -TERM "$broker_job" 2>/dev/null # broker.sh stops what it half-started
       wait "$broker_job"
       return 1
@@ -80,8 +81,8 @@ vitest() {
   node_modules/.bin/vitest run --passWithNoTests --reporter=default --reporter=json --outputFile.json="$1" "${@:2}"
 }
 
-RPC_TEST_PHASE=main vitest reports/vitest-main.json "$@"
-main_status=$?
+RPC_TEST_BROKER=none vitest reports/vitest-unit.json --project unit "$@"
+unit_status=$?
 
 if [ -n "$preset_url" ]; then
   broker_status=preset
@@ -108,8 +109,15 @@ else
   export RPC_TEST_AMQP_ERROR="the private RabbitMQ did not start (scripts/broker.sh start exited $broker_status): $(grep 'error' "$work/broker.err" | tail -n 1)"
 fi
 
-RPC_TEST_PHASE=broker vitest reports/vitest-broker.json "$@"
+RPC_TEST_BROKER=only vitest reports/vitest-broker.json "$@"
 broker_tests_status=$?
+
+if [ -n "$broker_dir" ]; then
+  scripts/broker.sh stop "$broker_dir" 2>/dev/null
+  broker_dir=""
+fi
+RPC_TEST_BROKER=none vitest reports/vitest-e2e.json --project e2e "$@"
+e2e_status=$?
 
 # One report and one count for the whole run. A phase that fails to load has no failed test of its
 # own; count it, so red never reads "0 failed". Skipped = vitest's pending + todo.
@@ -138,5 +146,6 @@ node -e '
     console.log(`skipped: ${skipped} tests${reason ? ` (${reason})` : ""}: ${[...skippedFiles].map(([f, n]) => `${f} (${n})`).join(", ")}`);
   }
   console.log(`${merged.numPassedTests} passed, ${failed} failed` + (skipped > 0 ? `, ${skipped} skipped` : ""));
-' reports/vitest.json "reports/vitest-main.json=$main_status" "reports/vitest-broker.json=$broker_tests_status"
-[ "$main_status" = 0 ] && [ "$broker_tests_status" = 0 ]
+ ' reports/vitest.json "reports/vitest-unit.json=$unit_status" "reports/vitest-broker.json=$broker_tests_status" \
+  "reports/vitest-e2e.json=$e2e_status"
+[ "$unit_status" = 0 ] && [ "$broker_tests_status" = 0 ] && [ "$e2e_status" = 0 ]

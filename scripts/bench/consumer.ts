@@ -10,15 +10,11 @@
 // median round of each is reported, so that a change in the machine's load weighs on both alike.
 // Prints a small table, or with `--json` one JSON object (for a runner to gather); stops
 // everything it started. Exit 0 when it could measure, 1 otherwise.
-import { freePort } from "../free-port.js";
-import { stopChild } from "./child.js";
-import { spawn, type ChildProcess } from "node:child_process";
+import { freePort, repoRoot, startProcess, terminateAll, type RunningProcess } from "../lib/processes.js";
 import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-
-const root = join(import.meta.dirname, "..", "..");
 
 const { values } = parseArgs({
   options: {
@@ -34,33 +30,24 @@ const clients = Number(values.clients);
 const runs = Number(values.runs);
 const rounds = Number(values.rounds);
 
-const children = new Set<ChildProcess>();
-
-
 /**
  * Spawns a server and resolves once it answers `system ping` (the bare server answers anything).
  * Its stdout goes to /dev/null: the consumer logs every request, and reading those lines here
  * would take CPU from the client loops; the consumer still does all its logging work.
  */
-async function startServer(command: string, args: string[], port: number): Promise<ChildProcess> {
-  const child = spawn(command, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
+async function startServer(command: string, args: string[], port: number): Promise<RunningProcess> {
+  const server = startProcess(command, args, { output: "discard" });
   const deadline = performance.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready`);
+    if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode} before it was ready`);
     try {
-      if ((await call(port, "system ping")).reply === "pong\n") return child;
+      if ((await call(port, "system ping")).reply === "pong\n") return server;
     } catch {
       // not listening yet
     }
     if (performance.now() > deadline) throw new Error("server not ready within 10 s");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return stopChild(child, 5_000);
 }
 
 /** One request on a fresh connection: resolves with the reply and the time it took (ms). */
@@ -136,7 +123,7 @@ async function main(): Promise<void> {
   const consumerPort = await freePort();
   const barePort = await freePort();
   // As users run it: the script builds dist/consumer.js when src/ is newer, then execs node on it.
-  const consumer = await startServer(join(root, "run_rpc_consumer.sh"), [String(consumerPort)], consumerPort);
+  const consumer = await startServer(join(repoRoot, "run_rpc_consumer.sh"), [String(consumerPort)], consumerPort);
   const bare = await startServer(process.execPath, ["-e", BARE_SERVER, String(barePort)], barePort);
 
   const fib = await fibonacciRuns(consumerPort);
@@ -149,7 +136,7 @@ async function main(): Promise<void> {
     consumerRounds.push(await pingLoad(consumerPort, seconds / rounds));
     bareRounds.push(await pingLoad(barePort, seconds / rounds));
   }
-  await Promise.all([stop(consumer), stop(bare)]);
+  await Promise.all([consumer.stop(), bare.stop()]);
 
   const fibMedian = median(fib);
   const consumerRate = median(consumerRounds);
@@ -191,11 +178,7 @@ async function main(): Promise<void> {
   console.log(row("ratio in single rounds, min / max", `${Math.min(...pairRatios).toFixed(2)} / ${Math.max(...pairRatios).toFixed(2)}`));
 }
 
-async function stopAll(): Promise<void> {
-  await Promise.all([...children].map(stop));
-}
-
-process.on("SIGINT", () => void stopAll().then(() => process.exit(130)));
+process.on("SIGINT", () => void terminateAll().then(() => process.exit(130)));
 
 try {
   await main();
@@ -203,5 +186,5 @@ try {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await stopAll();
+  await terminateAll();
 }

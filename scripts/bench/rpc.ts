@@ -21,15 +21,13 @@
 // flight, `system ping` (paired per round, median). Consumers run through run_rpc_consumer.sh too.
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
-import { freePort } from "../free-port.js";
-import { stopChild } from "./child.js";
-import { spawn, type ChildProcess } from "node:child_process";
+import { repoRoot as root, startConsumer, startProcess, terminateAll, type RunningConsumer } from "../lib/processes.js";
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-const root = join(import.meta.dirname, "..", "..");
 const drivers = join(import.meta.dirname, "drivers");
 
 // ---------------------------------------------------------------------------------------------
@@ -82,75 +80,26 @@ const log = (line: string): void => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Processes: everything started is tracked, and stopped on the way out.
+// Processes: everything started goes through scripts/lib/processes.ts, which tracks it; all of
+// it is stopped on the way out.
 
-const children = new Set<ChildProcess>();
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return child;
+/** SIGTERM first: consumers and drivers close cleanly; SIGKILL after 3 s. */
+function stop(running: { stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<unknown> }): Promise<unknown> {
+  return running.stop("SIGTERM", 3_000);
 }
-
-function stop(child: ChildProcess): Promise<void> {
-  return stopChild(child, 3_000);
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all([...children].map(stop));
-}
-
 
 /**
- * Starts a consumer on a free port and resolves with it once it listens. Its log (a line per
- * request) goes to a pipe this process drains, as it would to a log collector.
+ * Starts `count` consumers on free ports through run_rpc_consumer.sh, as users run them. Their
+ * log (a line per request) goes to a pipe this process drains, as it would to a log collector.
  */
-async function startConsumer(): Promise<{ port: number; child: ChildProcess }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      const child = await new Promise<ChildProcess>((resolve, reject) => {
-        const child = track(
-          spawn(join(root, "run_rpc_consumer.sh"), [String(port)], {
-            cwd: root,
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, NO_COLOR: "1" },
-          }),
-        );
-        let seen: string | undefined = "";
-        let errors = "";
-        const timer = setTimeout(() => reject(new Error(`consumer on port ${port} did not listen within 20 s`)), 20_000);
-        child.stdout!.on("data", (chunk: Buffer) => {
-          if (seen === undefined) return;
-          seen += chunk.toString();
-          if (seen.includes("listening on")) {
-            clearTimeout(timer);
-            seen = undefined; // ready: from now on the log is only drained
-            resolve(child);
-          } else if (seen.length > 10_000) seen = seen.slice(-1000);
-        });
-        child.stderr!.on("data", (chunk: Buffer) => {
-          if (errors.length < 2000) errors += chunk.toString();
-        });
-        child.once("exit", (code) => {
-          clearTimeout(timer);
-          reject(new Error(`consumer on port ${port} exited with ${code}: ${errors.trim()}`));
-        });
-      });
-      return { port, child };
-    } catch (error) {
-      if (attempt >= 3) throw error; // the port may have been taken between close and listen
-    }
-  }
-}
-
-async function startConsumers(count: number): Promise<{ ports: number[]; children: ChildProcess[] }> {
-  const started: { port: number; child: ChildProcess }[] = [];
+async function startConsumers(count: number): Promise<{ ports: number[]; children: RunningConsumer[] }> {
+  const started: RunningConsumer[] = [];
   // A few at a time: 32 start-ups at once on a small machine only thrash.
   for (let i = 0; i < count; i += 4) {
-    started.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, () => startConsumer()))));
+    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, [], { viaScript: true, output: "tail", timeoutMs: 20_000 }));
+    started.push(...(await Promise.all(batch)));
   }
-  return { ports: started.map((s) => s.port), children: started.map((s) => s.child) };
+  return { ports: started.map((s) => s.port), children: started };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +118,7 @@ interface DriverResult {
   readonly max_rss_mb: number;
 }
 
-function runDriver(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
+async function runDriver(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
   const args = [
     "--targets",
     ports.map((port) => `127.0.0.1:${port}`).join(","),
@@ -182,26 +131,23 @@ function runDriver(driver: Driver, ports: readonly number[], command: string, in
     "--warmup",
     String(warmup),
   ];
-  return new Promise((resolve, reject) => {
-    const child = track(spawn(driver.argv[0]!, [...driver.argv.slice(1), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    // Start-up, warm-up and the measured phase, with room to spare; then it is stuck.
-    const limit = setTimeout(() => child.kill("SIGKILL"), (warmup + seconds + 30) * 1000);
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(limit);
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        if (code !== 0) throw new Error(`exit ${code ?? signal}`);
-        resolve(JSON.parse(line) as DriverResult);
-      } catch (error) {
-        reject(new Error(`driver ${driver.name} failed (${(error as Error).message}): ${err.trim().slice(0, 500) || line}`));
-      }
-    });
-  });
+  const child = startProcess(driver.argv[0]!, [...driver.argv.slice(1), ...args]);
+  // Start-up, warm-up and the measured phase, with room to spare; then it is stuck.
+  const limitMs = (warmup + seconds + 30) * 1000;
+  let exit;
+  try {
+    exit = await child.exited(limitMs);
+  } catch (error) {
+    await child.stop("SIGKILL");
+    throw new Error(`driver ${driver.name} did not finish within ${limitMs / 1000} s`, { cause: error });
+  }
+  const line = child.stdout().trim().split("\n").pop() ?? "";
+  try {
+    if (exit.code !== 0) throw new Error(`exit ${exit.code ?? exit.signal}`);
+    return JSON.parse(line) as DriverResult;
+  } catch (error) {
+    throw new Error(`driver ${driver.name} failed (${(error as Error).message}): ${child.stderr().trim().slice(0, 500) || line}`, { cause: error });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,35 +273,31 @@ async function measureProducerRss(): Promise<RssResult> {
     ];
     log(`producer RSS: ${rssTasks} tasks against ${rssConsumers} consumers`);
     // Through the script users run, with its node flags: it execs node, so its PID is the program's.
-    const producer = track(spawn(join(root, "run_rpc_producer.sh"), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
+    // Its JSON log goes to a pipe we drain, keeping the last lines: the summary is among them.
+    const producer = startProcess(join(root, "run_rpc_producer.sh"), args, { output: "tail" });
     let peakKb = 0;
     let samples = 0;
     const sample = (): void => {
-      const kb = vmHwmKb(producer.pid!);
+      const kb = vmHwmKb(producer.child.pid!);
       if (kb !== undefined) {
         peakKb = Math.max(peakKb, kb);
         samples++;
       }
     };
     const poll = setInterval(sample, 20);
-    // Its JSON log goes to a pipe we drain; only the summary line is kept.
-    let tail = "";
-    let summary: Record<string, unknown> | undefined;
-    producer.stdout!.on("data", (chunk: Buffer) => {
-      tail += chunk.toString();
-      const lines = tail.split("\n");
-      tail = lines.pop()!;
-      for (const line of lines) if (line.includes('"event":"summary"')) summary = JSON.parse(line) as Record<string, unknown>;
-    });
-    let err = "";
-    producer.stderr!.on("data", (chunk: Buffer) => {
-      if (err.length < 2000) err += chunk.toString();
-    });
-    const limit = setTimeout(() => producer.kill("SIGKILL"), 120_000);
-    const exitCode = await new Promise<number | null>((resolve) => producer.once("exit", (code) => resolve(code)));
-    clearTimeout(limit);
-    clearInterval(poll);
-    if (err.trim()) log(`producer stderr: ${err.trim().slice(0, 500)}`);
+    let exitCode: number | null;
+    try {
+      exitCode = (await producer.exited(120_000)).code;
+    } catch (error) {
+      log(`producer RSS: ${(error as Error).message}; killed`);
+      exitCode = (await producer.stop("SIGKILL")).code;
+    } finally {
+      clearInterval(poll);
+    }
+    const summaryLine = [...producer.stdoutLines].reverse().find((line) => line.includes('"event":"summary"'));
+    const summary = summaryLine === undefined ? undefined : (JSON.parse(summaryLine) as Record<string, unknown>);
+    const err = producer.stderrLines.join("\n").trim();
+    if (err) log(`producer stderr: ${err.slice(0, 500)}`);
     const num = (key: string): number | null => (typeof summary?.[key] === "number" ? (summary[key] as number) : null);
     return {
       consumers: rssConsumers,
@@ -521,7 +463,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (interrupted) return;
     interrupted = true;
     log(`${signal}: stopping everything this benchmark started`);
-    void stopAll().then(() => process.exit(130));
+    void terminateAll().then(() => process.exit(130));
   });
 }
 
@@ -532,5 +474,5 @@ try {
   log(`rpc benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await stopAll();
+  await terminateAll();
 }

@@ -8,7 +8,7 @@
  * channels throws it. Reconnecting is the caller's policy (see `backoff`).
  */
 import { connect as amqplibConnect, type ConfirmChannel, type Connection as AmqplibConnection } from "amqplib/callback_api";
-import { action, perform, success, type Operation } from "../loop/index.js";
+import { action, type Operation } from "../loop/index.js";
 import { AmqpChannel } from "./channel.js";
 import { AmqpClosedError, AmqpError, asAmqplibError, BrokerUnreachableError, ConnectionLostError, type AmqplibError, type UnreachableReason } from "./errors.js";
 import { parseAmqpUrl } from "./url.js";
@@ -246,13 +246,10 @@ function lossError(cause: AmqplibError | undefined, url: string): ConnectionLost
   return new ConnectionLostError(`lost the connection to RabbitMQ at ${url}: ${what}; reconnect (with back-off) when it is back`, url, replyCode, cause ? { cause } : undefined);
 }
 
-/** A finished operation: no suspension when the result is known. */
+/** An operation that is already complete: `action` resolves at once, without waiting. */
 function immediate<T>(value: T): Operation<T> {
-  return perform<T>({
-    label: "immediate",
-    enter(resume) {
-      resume(success(value));
-      return () => {};
-    },
+  return action<T>("immediate", (resolve) => {
+    resolve(value);
+    return () => {};
   });
 }

@@ -3,14 +3,8 @@
 // (the command, cut to 80 characters), how it ended (`ok` or the error code) and how long the
 // connection was served (ms).
 
-import pc from "picocolors";
+import { BoundedWriter, colourWanted, colours, droppedLinesNotice, type LogFormat } from "../cli/index.js";
 import type { RpcErrorCode } from "../rpc/index.js";
-
-/** `text` for people at a terminal, `json` for machines. */
-export type LogFormat = "text" | "json";
-
-/** The log formats, for usage checks. */
-export const LOG_FORMATS: readonly LogFormat[] = ["text", "json"];
 
 /** One served connection. */
 export interface RequestRecord {
@@ -36,6 +30,8 @@ export interface ConsumerLog {
   request(record: RequestRecord): void;
   /** A client that went away (reset, closed) before its reply, or failed after it. */
   clientGone(peer: string, detail: string): void;
+  /** A complete request not computed because its client is gone (it reset the connection). */
+  skipped(peer: string, command: string, detail: string): void;
   /** A server-side failure that does not stop serving (a failed accept). */
   serverProblem(detail: string): void;
   /** A handler bug: the reply was `ERROR internal`; the stack goes to the log. */
@@ -60,7 +56,10 @@ function ms(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function defaultSinks(): LogSinks {
+function defaultSinks(format: LogFormat): LogSinks {
+  // A stalled reader (a pipe never read) must not make the log pile up in memory: past a limit,
+  // lines are dropped and counted.
+  const writer = new BoundedWriter(process.stdout, { notice: droppedLinesNotice(format) });
   // A log reader that goes away (`... | head`) must not take the server down with it: say so
   // once on stderr and keep serving without a log.
   let stdoutOpen = true;
@@ -71,15 +70,15 @@ function defaultSinks(): LogSinks {
   });
   return {
     out: (line) => {
-      if (stdoutOpen) process.stdout.write(line + "\n");
+      if (stdoutOpen) writer.write(line + "\n");
     },
     err: (line) => process.stderr.write(line + "\n"),
-    color: process.stdout.isTTY === true && !process.env["NO_COLOR"],
+    color: colourWanted(process.stdout),
   };
 }
 
 /** A log writing `format` lines to `sinks` (stdout and stderr by default). */
-export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks()): ConsumerLog {
+export function createLog(format: LogFormat, sinks: LogSinks = defaultSinks(format)): ConsumerLog {
   return format === "json" ? jsonLog(sinks) : textLog(sinks);
 }
 
@@ -105,6 +104,7 @@ function jsonLog({ out }: LogSinks): ConsumerLog {
         }),
       ),
     clientGone: (peer, detail) => emit("client_gone", { peer, message: detail }),
+    skipped: (peer, command, detail) => emit("skipped", { peer, command, message: detail }),
     serverProblem: (detail) => emit("server_problem", { message: detail }),
     internalError: (peer, command, error) => emit("internal_error", { peer, command, stack: stackOf(error) }),
     shuttingDown: (signal, detail) => emit("shutdown", { signal, message: detail }),
@@ -113,7 +113,7 @@ function jsonLog({ out }: LogSinks): ConsumerLog {
 }
 
 function textLog({ out, err, color = false }: LogSinks): ConsumerLog {
-  const c = pc.createColors(color);
+  const c = colours(color);
   const line = (text: string): void => out(`${c.dim(new Date().toISOString())} ${text}`);
   return {
     listening: (host, port) => line(`${c.green("listening on")} ${c.bold(hostPort(host, port))}`),
@@ -125,6 +125,7 @@ function textLog({ out, err, color = false }: LogSinks): ConsumerLog {
       line(`${r.peer.padEnd(21)} ${outcome} ${duration}  "${r.command}"${why}`);
     },
     clientGone: (peer, detail) => line(`${peer.padEnd(21)} ${c.yellow(detail)}`),
+    skipped: (peer, command, detail) => line(`${peer.padEnd(21)} ${c.yellow("skipped".padEnd(15))}             "${command}" — ${detail}`),
     serverProblem: (detail) => line(c.red(detail)),
     internalError: (peer, command, error) => {
       line(`${peer.padEnd(21)} ${c.red("internal error")} in "${command}"; stack on stderr`);

@@ -2,6 +2,7 @@
 // dist/consumer.js). Exit codes: 0 after --help or a signal, 1 when it cannot listen (port in
 // use), 2 for bad usage.
 
+import { commandLineOrExit } from "../cli/index.js";
 import { DEFAULT_REQUEST_LIMITS } from "../rpc/index.js";
 import { parseCli, type ConsumerOptions } from "./cli.js";
 import { hostPort, createLog } from "./log.js";
@@ -14,7 +15,7 @@ const BAD_HOST_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EADDRNOTA
 function start(options: ConsumerOptions): void {
   const log = createLog(options.logFormat);
   const server = new BlockingServer({
-    registry: new Registry(standardHandlers({ maxFib: options.maxFib })),
+    registry: new Registry(standardHandlers({ maxFib: options.maxFib, maxSleepMs: options.maxSleepMs })),
     log,
     limits: {
       ...DEFAULT_REQUEST_LIMITS,
@@ -57,16 +58,5 @@ function start(options: ConsumerOptions): void {
   );
 }
 
-const cli = parseCli(process.argv.slice(2));
-switch (cli.kind) {
-  case "help":
-    process.stdout.write(cli.text);
-    break;
-  case "usage_error":
-    process.stderr.write(cli.message + "\n");
-    process.exitCode = 2;
-    break;
-  case "run":
-    start(cli.options);
-    break;
-}
+const options = commandLineOrExit(parseCli(process.argv.slice(2)));
+if (options !== undefined) start(options);

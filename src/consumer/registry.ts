@@ -3,7 +3,7 @@
 // `toString` and friends can never be called whatever a request says; names starting with `_`
 // cannot even be registered.
 
-import { DEFAULT_MAX_FIB, RpcError, printable, type RpcRequest } from "../rpc/index.js";
+import { DEFAULT_MAX_FIB, DEFAULT_MAX_SLEEP_MS, RpcError, printable, type RpcRequest } from "../rpc/index.js";
 import { fibonacci } from "./fibonacci.js";
 import { polarity } from "./polarity.js";
 
@@ -74,6 +74,8 @@ export class Registry {
 export interface StandardHandlerOptions {
   /** Largest N for `fibonacci_generator calculate N` (`--max-fib`). */
   readonly maxFib: number;
+  /** Largest MS for `system sleep MS` (`--max-sleep-ms`). */
+  readonly maxSleepMs: number;
 }
 
 const DIGITS = /^[0-9]+$/;
@@ -83,30 +85,49 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * The N of `calculate N`: one token of ASCII digits (leading zeros allowed), at most `maxFib`.
+ * The one argument of `method` (`calculate N`, `sleep MS`): one token of ASCII digits (leading
+ * zeros allowed), at most `max`, the bound set by the option `bound`.
  * @throws RpcError `bad_argument` saying what is allowed.
  */
-export function parseFibonacciArgument(args: readonly string[], maxFib: number): number {
-  const allowed = `exactly one argument N, an integer 0..${maxFib} in ASCII digits`;
+function parseCountArgument(method: string, name: string, args: readonly string[], max: number, bound: string): number {
+  const allowed = `exactly one argument ${name}, an integer 0..${max} in ASCII digits`;
   if (args.length !== 1) {
-    throw new RpcError("bad_argument", `calculate takes ${allowed}; got ${plural(args.length, "argument")}`);
+    throw new RpcError("bad_argument", `${method} takes ${allowed}; got ${plural(args.length, "argument")}`);
   }
   const token = args[0]!;
   if (!DIGITS.test(token)) {
-    throw new RpcError("bad_argument", `calculate takes ${allowed} (no sign, point, exponent or 0x); got ${quoted(token)}`);
+    throw new RpcError("bad_argument", `${method} takes ${allowed} (no sign, point, exponent or 0x); got ${quoted(token)}`);
   }
   const digits = token.replace(/^0+(?=.)/, "");
   // Longer than any safe integer is out of range anyway; Number() would round it.
   const n = digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
-  if (n > maxFib) {
-    throw new RpcError("bad_argument", `calculate takes ${allowed} (the bound is --max-fib); got ${quoted(token)}`);
+  if (n > max) {
+    throw new RpcError("bad_argument", `${method} takes ${allowed} (the bound is ${bound}); got ${quoted(token)}`);
   }
   return n;
 }
 
+/** The N of `calculate N`, at most `maxFib`. @throws RpcError `bad_argument` saying what is allowed. */
+export function parseFibonacciArgument(args: readonly string[], maxFib: number): number {
+  return parseCountArgument("calculate", "N", args, maxFib, "--max-fib");
+}
+
+/** The MS of `sleep MS`, at most `maxSleepMs`. @throws RpcError `bad_argument` saying what is allowed. */
+export function parseSleepArgument(args: readonly string[], maxSleepMs: number): number {
+  return parseCountArgument("sleep", "MS", args, maxSleepMs, "--max-sleep-ms");
+}
+
+/**
+ * Blocks the whole thread for `ms` without using the CPU: a stand-in for slow synchronous work
+ * (a model, a disk). `Atomics.wait` on a cell nobody ever notifies simply times out.
+ */
+export function blockFor(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** The protocol's handlers (PROTOCOL §2) in a map, ready for a {@link Registry}. */
-export function standardHandlers(options: StandardHandlerOptions = { maxFib: DEFAULT_MAX_FIB }): HandlerTable {
-  const { maxFib } = options;
+export function standardHandlers(options: Partial<StandardHandlerOptions> = {}): HandlerTable {
+  const { maxFib = DEFAULT_MAX_FIB, maxSleepMs = DEFAULT_MAX_SLEEP_MS } = options;
   return new Map<string, ReadonlyMap<string, HandlerMethod>>([
     ["fibonacci_generator", new Map([["calculate", (args) => fibonacci(parseFibonacciArgument(args, maxFib)).toString()]])],
     [
@@ -131,6 +152,14 @@ export function standardHandlers(options: StandardHandlerOptions = { maxFib: DEF
           (args) => {
             if (args.length > 0) throw new RpcError("bad_argument", `ping takes no arguments; got ${plural(args.length, "argument")}`);
             return "pong";
+          },
+        ],
+        [
+          "sleep",
+          (args) => {
+            const ms = parseSleepArgument(args, maxSleepMs);
+            blockFor(ms);
+            return `slept ${ms}`;
           },
         ],
       ]),

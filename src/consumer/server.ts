@@ -15,7 +15,7 @@ import {
   type FrameResult,
   type RequestLimits,
 } from "../rpc/index.js";
-import { Fifo } from "../loop/fifo.js";
+import { WaitingLine } from "./waiting-line.js";
 import { answerError, answerRequest, type Answer } from "./answer.js";
 import type { ConsumerLog } from "./log.js";
 import type { Registry } from "./registry.js";
@@ -40,13 +40,15 @@ function errorDetail(error: Error | undefined): string {
   return ` (${code ?? error.message})`;
 }
 
-/** What a {@link Connection} needs from its server. */
+const NOTHING = Buffer.alloc(0);
+
+/** What a {@link BlockingConnection} needs from its server. */
 interface ConnectionContext {
   readonly registry: Registry;
   readonly log: ConsumerLog;
   readonly limits: RequestLimits;
   /** Called once when the connection is no longer in hand: replied, or gone. */
-  released(connection: Connection): void;
+  released(connection: BlockingConnection): void;
 }
 
 /**
@@ -56,8 +58,16 @@ interface ConnectionContext {
 type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
 
 /**
- * One client, from accept to close. A class rather than closures: a connection is made per
- * request, and its handlers are then shared methods instead of a dozen fresh functions each.
+ * One client of the blocking server, from accept to close. A class rather than closures: a
+ * connection is made per request, and its handlers are then shared methods instead of a dozen
+ * fresh functions each.
+ *
+ * Why not the loop's `Connection` (src/loop/net.ts): that one is a client's socket for code on the
+ * generator loop — `yield* connect(…)`, `yield* readToEnd()`, one deadline over its whole life.
+ * The consumer is a blocking server by design and does not run on the loop: its handlers compute
+ * synchronously, and nothing else may happen meanwhile. Its connections are accepted paused, wait
+ * their turn in a {@link WaitingLine}, are resumed one at a time, and end a request at a newline, a
+ * half-close or 100 ms of quiet — callbacks on Node's events say that most directly.
  *
  * One deadline, restarted at each step, bounds every step by the read timeout: sending the
  * request (then the reply is `ERROR timeout`), taking the reply (a client that does not read a
@@ -66,7 +76,7 @@ type ConnectionState = "waiting" | "serving" | "replying" | "done" | "gone";
  * with unread bytes (the rest of a too-large request) sends a reset, which can destroy the
  * reply before the client has read it.
  */
-class Connection {
+class BlockingConnection {
   state: ConnectionState = "waiting";
   readonly peer: string;
   readonly acceptedAt = performance.now();
@@ -140,10 +150,35 @@ class Connection {
 
   private onFrame(result: FrameResult): void {
     if (result.status === "complete") {
-      this.respond(answerRequest(this.context.registry, result.text), result.endedBy, printable(result.text, 80));
+      const command = printable(result.text, 80);
+      if (this.clientGone()) return this.skip(command);
+      this.respond(answerRequest(this.context.registry, result.text), result.endedBy, command);
     } else if (result.status === "rejected") {
       this.respond(answerError(result.error), result.endedBy, this.receivedText());
     }
+  }
+
+  /**
+   * Whether the client is known to be gone (it reset or closed the connection), so that its
+   * request need not be computed: resets cost an attacker nothing and a consumer a computation
+   * each. A reset that came while the connection waited its turn shows no event of its own (the
+   * kernel hands over the request, then end of stream, as for a half-close), so ask the kernel:
+   * a write of zero bytes sends nothing on a live connection and fails at once on a reset one.
+   */
+  private clientGone(): boolean {
+    if (this.error !== undefined || this.socket.destroyed) return true;
+    this.socket.write(NOTHING);
+    return this.socket.errored !== null || this.socket.destroyed;
+  }
+
+  /** Drops a request whose client is gone, without computing it. */
+  private skip(command: string): void {
+    this.stopTimers();
+    this.state = "gone";
+    const why = this.error ?? this.socket.errored ?? undefined;
+    this.context.log.skipped(this.peer, command, `the client is gone${errorDetail(why)}; not computed`);
+    this.socket.destroy();
+    this.context.released(this);
   }
 
   private receivedText(): string {
@@ -223,8 +258,8 @@ export class BlockingServer {
   private readonly server: net.Server;
   private readonly log: ConsumerLog;
   private readonly context: ConnectionContext;
-  private readonly waiting = new Fifo<Connection>();
-  private serving: Connection | null = null;
+  private readonly waiting = new WaitingLine<BlockingConnection>();
+  private serving: BlockingConnection | null = null;
   private closing = false;
   private closed = false;
   private readonly onClosed: (() => void)[] = [];
@@ -300,7 +335,7 @@ export class BlockingServer {
   }
 
   private accept(socket: net.Socket): void {
-    const connection = new Connection(socket, this.context);
+    const connection = new BlockingConnection(socket, this.context);
     if (this.closing) return connection.drop();
     this.waiting.push(connection);
     this.serveNext();
@@ -316,7 +351,7 @@ export class BlockingServer {
     }
   }
 
-  private release(connection: Connection): void {
+  private release(connection: BlockingConnection): void {
     if (this.serving === connection) this.serving = null;
     this.serveNext();
   }

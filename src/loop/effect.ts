@@ -56,37 +56,20 @@ export function failure(error: unknown): Result<never> {
 export const DONE: Result<void> = success(undefined);
 
 /**
- * Turns an effect into an operation: `yield* perform(effect)` suspends until the effect resumes.
- * This is the only bare `yield` in the project.
+ * The iterator of one `yield*` on an effect: `next()` yields the effect, `next(value)` returns the
+ * value the loop resumed with, `throw` rethrows a failed wait at the caller's `yield*`. One is
+ * made for every `yield*`, so an operation holds no state of its own between runs: it can be
+ * saved, run twice, or run by two tasks at once.
  */
-export function* perform<T>(effect: Effect<T>): Operation<T> {
-  return (yield effect) as T;
-}
-
-export function isEffect(value: unknown): value is Effect<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as Effect<unknown>).enter === "function";
-}
-
-/**
- * An effect that is its own operation: `yield* effect` suspends on it once and returns what the
- * loop resumes it with. Hot paths (a queue's get and put) use it instead of `yield* perform(…)`:
- * in V8 every generator in a `yield*` chain costs an object to make and a call per resume, and on
- * a million hand-offs between tasks that is most of the time. This one-shot iterator is the
- * whole chain: `next()` yields the effect, `next(value)` returns the value, `throw` rethrows.
- */
-export abstract class InlineEffect<T> implements Effect<T>, Operation<T>, Iterator<Effect<unknown>, T, unknown> {
-  abstract readonly label: string;
-  abstract enter(resume: Resume<T>, task: TaskHandle): Teardown;
+export class Suspend<T> implements Iterator<Effect<unknown>, T, unknown> {
   private yielded = false;
 
-  [Symbol.iterator](): Iterator<Effect<unknown>, T, unknown> {
-    return this;
-  }
+  constructor(private readonly effect: Effect<T>) {}
 
   next(value?: unknown): IteratorResult<Effect<unknown>, T> {
     if (this.yielded) return { done: true, value: value as T };
     this.yielded = true;
-    return { done: false, value: this };
+    return { done: false, value: this.effect };
   }
 
   throw(error: unknown): IteratorResult<Effect<unknown>, T> {
@@ -99,32 +82,43 @@ export abstract class InlineEffect<T> implements Effect<T>, Operation<T>, Iterat
 }
 
 /**
- * An operation that is already complete: `yield* new Immediate(value)` returns `value` at once,
- * without suspending. The fast path of an operation that usually does not wait.
+ * Turns an effect into an operation: each `yield* perform(effect)` enters the effect afresh and
+ * suspends until it resumes. Nothing happens before the `yield*`.
  */
-export class Immediate<T> implements Operation<T>, Iterator<Effect<unknown>, T, unknown> {
-  constructor(private readonly value: T) {}
+export function perform<T>(effect: Effect<T>): Operation<T> {
+  return new Performed(effect);
+}
+
+class Performed<T> implements Operation<T> {
+  constructor(private readonly effect: Effect<T>) {}
 
   [Symbol.iterator](): Iterator<Effect<unknown>, T, unknown> {
-    return this;
-  }
-
-  next(): IteratorResult<Effect<unknown>, T> {
-    return { done: true, value: this.value };
+    return new Suspend(this.effect);
   }
 }
 
-/** The complete operation that returns nothing: shared, and so is its one result. */
-class Nothing implements Operation<void>, Iterator<Effect<unknown>, void, unknown> {
-  private static readonly RESULT: IteratorResult<Effect<unknown>, void> = Object.freeze({ done: true, value: undefined });
-
-  [Symbol.iterator](): Iterator<Effect<unknown>, void, unknown> {
-    return this;
-  }
-
-  next(): IteratorResult<Effect<unknown>, void> {
-    return Nothing.RESULT;
-  }
+/**
+ * An operation from a generator function: each `yield*` calls `body` afresh, so a saved
+ * operation runs again in full (a generator object alone would be spent after one run).
+ */
+export function operation<T>(body: () => Iterator<Effect<unknown>, T, unknown>): Operation<T> {
+  return { [Symbol.iterator]: body };
 }
 
-export const NOTHING: Operation<void> = new Nothing();
+export function isEffect(value: unknown): value is Effect<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as Effect<unknown>).enter === "function";
+}
+
+/**
+ * An effect that is its own operation: `yield* effect` suspends on it once (through a fresh
+ * `Suspend`) and returns what the loop resumes it with. Since one object may be waited on by
+ * several runs at once, `enter` keeps its per-wait state in what it returns, never on `this`.
+ */
+export abstract class InlineEffect<T> implements Effect<T>, Operation<T> {
+  abstract readonly label: string;
+  abstract enter(resume: Resume<T>, task: TaskHandle): Teardown;
+
+  [Symbol.iterator](): Iterator<Effect<unknown>, T, unknown> {
+    return new Suspend(this);
+  }
+}

@@ -8,7 +8,7 @@
  * process. The error is kept and thrown, as a `SocketError` naming the peer, at the next `yield*`.
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { DONE, failure, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import { DONE, failure, operation, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
 import { checkSeconds, TimeoutError } from "./errors.js";
 
 /** A socket failure, with a message that names the peer: `connection refused by 127.0.0.1:9000`. */
@@ -68,7 +68,12 @@ export interface ConnectOptions {
  *   connection.close();
  * }
  */
-export function* connect(host: string, port: number, options?: ConnectOptions): Operation<Connection> {
+export function connect(host: string, port: number, options?: ConnectOptions): Operation<Connection> {
+  return operation(() => runConnect(host, port, options));
+}
+
+/** Each run of `connect` opens its own socket. */
+function* runConnect(host: string, port: number, options?: ConnectOptions): Iterator<Effect<unknown>, Connection, unknown> {
   const peer = `${host}:${port}`;
   const { deadline, what = `connection to ${peer}` } = options ?? {};
   if (deadline !== undefined) checkSeconds(deadline, "connect deadline"); // before a socket exists
@@ -152,25 +157,56 @@ export class Connection {
     return this.error ?? new SocketError(`connection closed by ${this.peer}`, "ECLOSED", this.peer);
   }
 
+  // Each of these returns an operation (`operation(() => …)`), so a saved `write(data)` writes
+  // again when run again; the work is in the generator methods below.
+
   /** Writes `data`, waiting for `drain` when the kernel buffer is full. */
-  *write(data: string | Uint8Array): Operation<void> {
-    this.throwIfFailed();
-    if (this.socket.write(data)) return;
-    yield new SocketWait(this, DRAIN);
+  write(data: string | Uint8Array): Operation<void> {
+    return operation(() => this.runWrite(data));
   }
 
   /** Writes `data` (if any) and half-closes: tells the peer nothing more is coming. */
-  *end(data?: string | Uint8Array): Operation<void> {
-    if (data !== undefined) yield* this.write(data);
-    this.throwIfFailed();
-    this.socket.end();
+  end(data?: string | Uint8Array): Operation<void> {
+    return operation(() => this.runEnd(data));
   }
 
   /**
    * Reads until the peer ends the stream and returns everything. Fails with a `SocketError` if
    * the connection breaks first, or if more than `maxBytes` arrive.
    */
-  *readToEnd(maxBytes = Infinity): Operation<Buffer> {
+  readToEnd(maxBytes = Infinity): Operation<Buffer> {
+    return operation(() => this.runReadToEnd(maxBytes));
+  }
+
+  /**
+   * Reads what has arrived (waiting while nothing has) and returns it; `null` once the peer has
+   * ended the stream and every byte was read.
+   */
+  read(): Operation<Buffer | null> {
+    return operation(() => this.runRead());
+  }
+
+  /**
+   * Reads one line and returns it without its `\n` (and a `\r` before it). At end of stream it
+   * returns what is left, or `null` when nothing is.
+   */
+  readLine(): Operation<string | null> {
+    return operation(() => this.runReadLine());
+  }
+
+  private *runWrite(data: string | Uint8Array): Iterator<Effect<unknown>, void, unknown> {
+    this.throwIfFailed();
+    if (this.socket.write(data)) return;
+    yield new SocketWait(this, DRAIN);
+  }
+
+  private *runEnd(data?: string | Uint8Array): Iterator<Effect<unknown>, void, unknown> {
+    if (data !== undefined) yield* this.write(data);
+    this.throwIfFailed();
+    this.socket.end();
+  }
+
+  private *runReadToEnd(maxBytes: number): Iterator<Effect<unknown>, Buffer, unknown> {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -187,11 +223,16 @@ export class Connection {
     }
   }
 
-  /**
-   * Reads one line and returns it without its `\n` (and a `\r` before it). At end of stream it
-   * returns what is left, or `null` when nothing is.
-   */
-  *readLine(): Operation<string | null> {
+  private *runRead(): Iterator<Effect<unknown>, Buffer | null, unknown> {
+    for (;;) {
+      const chunk = this.socket.read() as Buffer | null;
+      if (chunk !== null) return chunk;
+      if (this.socket.readableEnded) return null;
+      yield new SocketWait(this, READ);
+    }
+  }
+
+  private *runReadLine(): Iterator<Effect<unknown>, string | null, unknown> {
     const chunks: Buffer[] = [];
     for (;;) {
       let chunk: Buffer | null;

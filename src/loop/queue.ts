@@ -1,4 +1,4 @@
-import { DONE, Immediate, InlineEffect, NOTHING, success, type Operation, type Resume, type Teardown } from "./effect.js";
+import { DONE, success, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
 import { Fifo } from "./fifo.js";
 
 /**
@@ -8,6 +8,9 @@ import { Fifo } from "./fifo.js";
  *
  * Nothing is lost to cancellation: a getter halted after an item was handed to it, but before
  * it ran, gives the item back to the front of the queue.
+ *
+ * `get()` and `put(item)` are lazy and re-runnable, like every operation: calling them only
+ * describes the work; each `yield*` takes (or puts) one item then, and not before.
  *
  * @example
  * const tasks = new Queue<RpcTask>(1000);
@@ -20,6 +23,8 @@ export class Queue<T> {
   private readonly getters = new Fifo<GetWait<T>>();
   private readonly putters = new Fifo<PutWait<T>>();
   private getterCount = 0;
+  /** `get()` has nothing to remember between runs: one shared operation serves every call. */
+  private readonly getOp: Operation<T> = { [Symbol.iterator]: () => new GetWait(this) };
   /** @internal labels, made once: the resume path allocates as little as it can. */
   readonly getLabel: string;
   readonly putLabel: string;
@@ -46,19 +51,17 @@ export class Queue<T> {
     return this.getterCount;
   }
 
-  // get and put are the hottest operations of all: they return an effect or a finished
-  // operation directly instead of being generator functions (see InlineEffect).
+  // get and put are the hottest operations of all: each run is one plain object, both the
+  // iterator of the `yield*` and the effect it may wait on, rather than a generator chain.
 
   /** Takes the oldest item, waiting while the queue is empty. */
   get(): Operation<T> {
-    if (this.items.length > 0) return new Immediate(this.take());
-    return new GetWait(this);
+    return this.getOp;
   }
 
   /** Adds an item at the back, waiting while the queue is full. */
   put(item: T): Operation<void> {
-    if (this.offer(item)) return NOTHING;
-    return new PutWait(this, item);
+    return new QueuePut(this, item);
   }
 
   /** Adds an item if that needs no wait; returns whether it did. */
@@ -133,7 +136,8 @@ export class Queue<T> {
     return undefined;
   }
 
-  private take(): T {
+  /** @internal takes the oldest item now, if there is one (a getter's first step). */
+  take(): T {
     const item = this.items.shift() as T;
     if (this.putters.length > 0) this.admitPutters();
     return item;
@@ -150,23 +154,42 @@ export class Queue<T> {
   }
 }
 
+/** The iterator results of a run that completes without waiting, and of one that suspends. */
+const PUT_DONE: IteratorResult<Effect<unknown>, void> = Object.freeze({ done: true, value: undefined });
+
 /**
- * A task waiting in `get`. Made on every wait, so it is a class with methods rather than an object
- * of named closures (which also spares tsx's per-closure `__name` calls).
+ * One run of `get`: the iterator of its `yield*` and, when the queue is empty, the effect it
+ * waits on. Made per run, so it is a class with methods rather than an object of named closures
+ * (which also spares tsx's per-closure `__name` calls).
  */
-class GetWait<T> extends InlineEffect<T> {
+class GetWait<T> implements Iterator<Effect<unknown>, T, unknown>, Effect<T> {
   gone = false;
+  private started = false;
   private resume: Resume<T> | undefined;
   /** Set when a `put` handed this getter an item it has not received yet. */
   private handedOver = false;
   private item: T | undefined;
 
-  constructor(private readonly queue: Queue<T>) {
-    super();
-  }
+  constructor(private readonly queue: Queue<T>) {}
 
   get label(): string {
     return this.queue.getLabel;
+  }
+
+  next(value?: unknown): IteratorResult<Effect<unknown>, T> {
+    if (this.started) return { done: true, value: value as T };
+    this.started = true;
+    // An item is there: take it now, without suspending.
+    if (this.queue.size > 0) return { done: true, value: this.queue.take() };
+    return { done: false, value: this };
+  }
+
+  throw(error: unknown): IteratorResult<Effect<unknown>, T> {
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<Effect<unknown>, T> {
+    return { done: true, value: value as T };
   }
 
   enter(resume: Resume<T>): Teardown {
@@ -187,20 +210,46 @@ class GetWait<T> extends InlineEffect<T> {
   }
 }
 
-/** A task waiting in `put` for room. */
-class PutWait<T> extends InlineEffect<void> {
+/** `queue.put(item)`: the operation; each run is a fresh `PutWait`. */
+class QueuePut<T> implements Operation<void> {
+  constructor(
+    private readonly queue: Queue<T>,
+    private readonly item: T,
+  ) {}
+
+  [Symbol.iterator](): Iterator<Effect<unknown>, void, unknown> {
+    return new PutWait(this.queue, this.item);
+  }
+}
+
+/** One run of `put`: completes at once when there is room (or a getter), else waits for room. */
+class PutWait<T> implements Iterator<Effect<unknown>, void, unknown>, Effect<void> {
   gone = false;
+  private started = false;
   private resume: Resume<void> | undefined;
 
   constructor(
     private readonly queue: Queue<T>,
     readonly item: T,
-  ) {
-    super();
-  }
+  ) {}
 
   get label(): string {
     return this.queue.putLabel;
+  }
+
+  next(): IteratorResult<Effect<unknown>, void> {
+    if (this.started) return PUT_DONE;
+    this.started = true;
+    if (this.queue.offer(this.item)) return PUT_DONE;
+    return { done: false, value: this };
+  }
+
+  throw(error: unknown): IteratorResult<Effect<unknown>, void> {
+    throw error;
+  }
+
+  return(): IteratorResult<Effect<unknown>, void> {
+    return PUT_DONE;
   }
 
   enter(resume: Resume<void>): Teardown {

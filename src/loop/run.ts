@@ -1,5 +1,5 @@
 import type { Operation, Result } from "./effect.js";
-import { Task } from "./task.js";
+import { Coroutine, type Task } from "./task.js";
 
 /**
  * Starts a root task on the loop and returns it at once. `onExit` is called exactly once with the
@@ -13,5 +13,5 @@ import { Task } from "./task.js";
  * }, (outcome) => process.exit(outcome.ok ? 0 : 1));
  */
 export function run<T>(body: () => Operation<T>, onExit?: (outcome: Result<T>) => void): Task<T> {
-  return new Task(body, undefined, onExit);
+  return new Coroutine(body, undefined, onExit);
 }

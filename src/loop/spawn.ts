@@ -1,5 +1,5 @@
 import { InlineEffect, success, type Operation, type Resume, type Teardown } from "./effect.js";
-import { currentTask, Task } from "./task.js";
+import { Coroutine, currentTask, type Task } from "./task.js";
 
 /**
  * Starts a child task and returns it at once; it first runs when the caller next waits. The child
@@ -15,16 +15,21 @@ export function spawn<T>(body: () => Operation<T>): Operation<Task<T>> {
   return new Spawn(body);
 }
 
-class Spawn<T> extends InlineEffect<Task<T>> {
+/** @internal `spawn` for the loop's own operations (timebox), which need the whole `Coroutine`. */
+export function spawnCoroutine<T>(body: () => Operation<T>): Operation<Coroutine<T>> {
+  return new Spawn(body);
+}
+
+class Spawn<T> extends InlineEffect<Coroutine<T>> {
   readonly label = "spawn";
 
   constructor(private readonly body: () => Operation<T>) {
     super();
   }
 
-  enter(resume: Resume<Task<T>>): Teardown {
+  enter(resume: Resume<Coroutine<T>>): Teardown {
     // `enter` runs inside the parent's step, so the current task is the parent.
-    resume(success(new Task(this.body, currentTask())));
+    resume(success(new Coroutine(this.body, currentTask())));
     return noop;
   }
 }

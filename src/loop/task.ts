@@ -1,26 +1,47 @@
 /**
  * Tasks: the heart of the loop. Read this header first; the rest of `src/loop/` is library code.
  *
+ * ## How a task runs
  * A task runs one generator. Stepping it (`next`/`throw`) runs the coroutine until it yields an
  * effect — `yield* sleep(0.5)` ends in `yield { label: "sleep(0.5)", enter }`. The task then calls
  * `effect.enter(resume)`, which starts the work (a timer, a socket listener, a queue wait) and
  * returns a teardown, and the task is suspended. When the work is done, a Node callback calls
  * `resume(result)`; that only marks the task ready and puts it on the scheduler's ready queue
  * (see scheduler.ts). The drain loop steps it later, sending the value in with `next(value)` or
- * throwing the error in with `throw(error)` — so the error surfaces at the very `yield*` that
- * waited, where a `try/catch` works as a reader expects.
+ * throwing the error in with `throw(error)`. If `enter` resumes at once (a queue that has an item,
+ * a task already done), the task simply keeps running in the same step.
  *
  * Each wait gets a token. A resume whose token is stale (a timer that fires after a halt, a second
- * socket event) is dropped: every wait is resumed exactly once. If `enter` resumes at once (a queue
- * that has an item, a task already done), the task simply keeps running in the same step.
+ * socket event) is dropped: every wait is resumed exactly once.
  *
  * Structure (as effection and trio): a task spawned by another is its child. `halt()` halts the
  * children first, tears down the pending wait, then calls the generator's `return()` so its
- * `finally` blocks run. A parent that ends halts its unfinished children. A child's error goes to
- * whoever joined it (`yield* child`); if nobody did, it is thrown into the parent at its current
- * `yield*`; a root's error goes to `run`'s `onExit`. Errors never vanish: two that arrive in one
- * turn are thrown in one per yield, and those that can no longer be thrown in (the task is ending)
- * fail it, several together as an `AggregateError`.
+ * `finally` blocks run. A parent that ends halts its unfinished children.
+ *
+ * ## Where errors go (they never vanish)
+ * 1. **A failed wait** (a socket error, `TimeoutError`, a rejected `action`) is thrown into the
+ *    generator at the very `yield*` that waited, where a `try/catch` works as a reader expects.
+ * 2. **A task fails** when its generator throws. Its error then goes, at once, to exactly one place:
+ *    - to **the tasks joining it** (`yield* task`, and `timebox`/`withTimeout` around its body),
+ *      thrown at each one's `yield*`. A joiner halted before it received the error hands it on
+ *      (see `redeliver`): once no joiner is left to receive it, it goes where it would have gone
+ *      with none. Joining a task that already failed rethrows its error too.
+ *    - with no joiner, to **its parent, at the parent's current `yield*`**: the parent's pending
+ *      wait is torn down and the error thrown in there (or at its next yield, if it is running).
+ *      A parent that catches it goes on; one that does not fails in turn, and so on upwards.
+ *    - a root task (from `run`): its **`onExit`** is always told its outcome, error included; a
+ *      root with neither `onExit` nor joiner **reports it as uncaught** (thrown from a
+ *      `setImmediate`: the process crashes loudly).
+ *    `watch()` only observes: a watcher is told the outcome, but never takes the error away from
+ *    its joiners or parent.
+ * 3. **Being halted is not failing.** A halted task's joiners get a `HaltedError`; its parent is
+ *    told nothing.
+ * 4. **Errors that can no longer be thrown in** fail the task that ends: a child's error arriving
+ *    while its parent is halting or finishing, or a teardown that throws. Several together end the
+ *    task as one `AggregateError` (its own error first). Two children's errors in one turn are
+ *    thrown in one per yield, none dropped.
+ * 5. **A bug in the loop** (an effect's `enter` threw) is not a task's error: the loop reports it
+ *    as a `LoopBugError` and stops (scheduler.ts).
  *
  * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
  * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
@@ -43,7 +64,7 @@ import { trace, tracing } from "./trace.js";
 type State = "ready" | "running" | "waiting" | "done";
 
 /** Told once when a task ends; `halted` is true when it was halted rather than finished. */
-type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
+export type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
 
 /**
  * How many waits a task may satisfy at once (an item already in a queue, a task already done)
@@ -53,31 +74,56 @@ const SYNC_RESUME_BUDGET = 64;
 
 let nextId = 1;
 /** The task whose generator is executing right now, if any. */
-let current: Task<unknown> | undefined;
+let current: Coroutine<unknown> | undefined;
 /** Halts asked for from inside a generator that they would close; done once it has yielded. */
-const deferredHalts: Task<unknown>[] = [];
+const deferredHalts: Coroutine<unknown>[] = [];
 /** How many halts are under way (nested: children first). Deferred halts wait until none is. */
 let haltsUnderWay = 0;
 
 /**
- * A running coroutine. It is itself an operation: `yield* task` waits for its value, or rethrows its
- * error (a `HaltedError` when it was halted).
+ * A running coroutine, as its users see it (PROTOCOL.md §5). It is itself an operation:
+ * `yield* task` waits for its value, or rethrows its error (a `HaltedError` when it was halted).
  *
  * @example
  * const child = yield* spawn(() => fetchAll());
  * yield* sleep(1);
  * child.halt();
  */
-export class Task<T> implements Operation<T>, Steppable, TaskHandle {
+export interface Task<T> extends Operation<T> {
+  readonly id: number;
+  /** True once the task has finished, failed or been halted. */
+  readonly done: boolean;
+  /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or how it ended. */
+  readonly label: string;
+  /**
+   * Cancels the task: its children are halted first, its pending wait is torn down, then its
+   * `finally` blocks run. Halting a task that is done does nothing.
+   */
+  halt(): void;
+  /**
+   * Calls `watcher` once when the task ends. Watching never takes the task's error: only
+   * `yield* task` does. Returns the unwatch.
+   */
+  watch(watcher: Watcher<T>): () => void;
+}
+
+/**
+ * The loop's implementation of a {@link Task}: the generator, its wait, its children, and where
+ * its outcome goes. Internal to `src/loop/`; users hold it as a `Task`.
+ */
+export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   readonly id = nextId++;
 
   private state: State = "ready";
   private iterator: Iterator<Effect<unknown>, T, unknown> | undefined;
   /** The effect it waits on (or last waited on); its label is read only when someone asks. */
   private waitingOn: Effect<unknown> | undefined;
-  // Made when first needed: most tasks have no children and at most one watcher, and a Set
+  // Made when first needed: most tasks have no children and at most one joiner, and a Set
   // costs more memory than the rest of a task (100,000 sleeping tasks must stay small).
-  private children: Set<Task<unknown>> | undefined;
+  private children: Set<Coroutine<unknown>> | undefined;
+  /** Who joined it (`yield* task`, timebox): they own its error. Internal to the loop. */
+  private joiners: Set<Watcher<T>> | undefined;
+  /** Who only watches it: told how it ended, never owners of its error. */
   private watchers: Set<Watcher<T>> | undefined;
   private waitToken = 0;
   private teardown: Teardown | undefined;
@@ -94,15 +140,15 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   private interrupted = false;
   private outcome: Result<T> | undefined;
   private halted = false;
-  /** Made when the task fails and watchers are handed its error: who holds it (see redeliver). */
+  /** Made when the task fails and joiners are handed its error: who holds it (see redeliver). */
   private errorHandoff: { holders: number; drops: number; delivered: boolean } | undefined;
 
   constructor(
     private readonly body: () => Operation<T>,
-    private readonly parent: Task<unknown> | undefined,
+    private readonly parent: Coroutine<unknown> | undefined,
     private readonly onExit?: (outcome: Result<T>) => void,
   ) {
-    if (parent !== undefined) (parent.children ??= new Set()).add(this as Task<unknown>);
+    if (parent !== undefined) (parent.children ??= new Set()).add(this as Coroutine<unknown>);
     if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
     schedule(this);
   }
@@ -135,7 +181,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   halt(): void {
     if (this.state === "done" || this.closing) return;
     if (current !== undefined && this.isAncestorOf(current)) {
-      deferredHalts.push(this as Task<unknown>);
+      deferredHalts.push(this as Coroutine<unknown>);
       return;
     }
     this.close();
@@ -144,17 +190,33 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
 
   /**
    * Calls `watcher` once when the task ends (at once if it already has). Returns the unwatch.
-   * A task's error goes to its watchers rather than to its parent while anyone watches.
+   * Watching never takes the task's error: it still goes to a joiner, or else to the parent
+   * (or `onExit`), exactly as if nobody watched. Only `yield* task` receives an error.
    */
   watch(watcher: Watcher<T>): () => void {
     if (this.outcome !== undefined) {
-      if (this.errorHandoff !== undefined) this.errorHandoff.holders++; // a copy for a late joiner
-      watcher(this.outcome, this.halted);
+      callWatcher(watcher, this.outcome, this.halted);
       return noop;
     }
     const watchers = (this.watchers ??= new Set());
     watchers.add(watcher);
     return () => watchers.delete(watcher);
+  }
+
+  /**
+   * @internal For the loop's own joins (`yield* task`, timebox) only: like `watch`, but the
+   * joiner takes the error over — it must throw it at its `yield*`, or hand it back with
+   * `redeliver` if it is cancelled first. Not part of the public `Task`.
+   */
+  join(joiner: Watcher<T>): () => void {
+    if (this.outcome !== undefined) {
+      if (this.errorHandoff !== undefined) this.errorHandoff.holders++; // a copy for a late joiner
+      joiner(this.outcome, this.halted);
+      return noop;
+    }
+    const joiners = (this.joiners ??= new Set());
+    joiners.add(joiner);
+    return () => joiners.delete(joiner);
   }
 
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
@@ -166,7 +228,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.teardown = undefined;
     this.state = "running";
     if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.waitingOn?.label ?? "a wait"}`);
-    current = this as Task<unknown>;
+    current = this as Coroutine<unknown>;
     try {
       for (let syncResumes = 0; ; syncResumes++) {
         let next: IteratorResult<Effect<unknown>, T>;
@@ -265,10 +327,10 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   }
 
   /**
-   * Called from the teardown of a watcher that was handed this task's error, when the watcher's
-   * task is halted (or interrupted) before receiving it. Once every watcher handed the error has
-   * dropped it so, it goes where it would have gone with no watcher: to the parent. If the parent
-   * is done too, it is thrown, and the teardown's throw becomes the halted watcher's own error
+   * Called from the teardown of a joiner that was handed this task's error, when the joiner's
+   * task is halted (or interrupted) before receiving it. Once every joiner handed the error has
+   * dropped it so, it goes where it would have gone with no joiner: to the parent. If the parent
+   * is done too, it is thrown, and the teardown's throw becomes the halted joiner's own error
    * (see runTeardown). While another holder may still receive it, or once it went to the parent,
    * dropping a copy loses nothing: an error is never delivered twice.
    */
@@ -280,9 +342,9 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     else throw error;
   }
 
-  private isAncestorOf(task: Task<unknown>): boolean {
-    for (let t: Task<unknown> | undefined = task; t !== undefined; t = t.parent) {
-      if (t === (this as Task<unknown>)) return true;
+  private isAncestorOf(task: Coroutine<unknown>): boolean {
+    for (let t: Coroutine<unknown> | undefined = task; t !== undefined; t = t.parent) {
+      if (t === (this as Coroutine<unknown>)) return true;
     }
     return false;
   }
@@ -319,7 +381,7 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
   /** Runs `finally` blocks. A yield there is refused: cleanup during a halt must be synchronous. */
   private returnGenerator(iterator: Iterator<Effect<unknown>, T, unknown>): void {
     const outer = current;
-    current = this as Task<unknown>;
+    current = this as Coroutine<unknown>;
     try {
       let next = iterator.return!();
       while (!next.done) {
@@ -355,16 +417,21 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
     this.halted = halted;
     this.iterator = undefined;
     this.waitingOn = undefined;
-    this.parent?.children?.delete(this as Task<unknown>);
+    this.parent?.children?.delete(this as Coroutine<unknown>);
     if (tracing) trace(`${this.describe()} ${this.label}${outcome.ok || halted ? "" : `: ${String(outcome.error)}`}`);
 
-    const watchers = this.watchers === undefined ? [] : [...this.watchers];
-    this.watchers = undefined;
+    const joiners = this.joiners === undefined ? [] : [...this.joiners];
+    this.joiners = undefined;
     if (!outcome.ok && !halted) {
-      // With no watcher, the error goes to the parent (or onExit) below: delivered already.
-      this.errorHandoff = { holders: watchers.length, drops: 0, delivered: watchers.length === 0 };
+      // With no joiner, the error goes to the parent (or onExit) below: delivered already.
+      this.errorHandoff = { holders: joiners.length, drops: 0, delivered: joiners.length === 0 };
     }
-    for (const watcher of watchers) watcher(outcome, halted);
+    for (const joiner of joiners) joiner(outcome, halted);
+    if (this.watchers !== undefined) {
+      const watchers = [...this.watchers];
+      this.watchers = undefined;
+      for (const watcher of watchers) callWatcher(watcher, outcome, halted);
+    }
 
     if (this.onExit !== undefined) {
       try {
@@ -372,10 +439,19 @@ export class Task<T> implements Operation<T>, Steppable, TaskHandle {
       } catch (error) {
         reportUncaught(error);
       }
-    } else if (!outcome.ok && !halted && watchers.length === 0) {
+    } else if (!outcome.ok && !halted && joiners.length === 0) {
       if (this.parent !== undefined) this.parent.interrupt(outcome.error);
       else reportUncaught(outcome.error);
     }
+  }
+}
+
+/** A watcher is user code: its exception is its own bug, reported as uncaught, never the loop's. */
+function callWatcher<T>(watcher: Watcher<T>, outcome: Result<T>, halted: boolean): void {
+  try {
+    watcher(outcome, halted);
+  } catch (error) {
+    reportUncaught(error);
   }
 }
 
@@ -390,12 +466,12 @@ function combine(errors: unknown[]): unknown {
   return new AggregateError(errors, `${errors.length} errors: ${errors.map(String).join("; ")}`);
 }
 
-function joinEffect<T>(task: Task<T>): Effect<T> {
+function joinEffect<T>(task: Coroutine<T>): Effect<T> {
   return {
     label: `join ${task.describe()}`,
     enter(resume) {
       let handedError: { error: unknown } | undefined;
-      const unwatch = task.watch((outcome, halted) => {
+      const unwatch = task.join((outcome, halted) => {
         if (!halted && !outcome.ok) handedError = { error: outcome.error };
         resume(halted ? failure(new HaltedError(`${task.describe()} was halted`)) : outcome);
       });
@@ -408,7 +484,7 @@ function joinEffect<T>(task: Task<T>): Effect<T> {
 }
 
 /** The task whose generator is executing now; `spawn` makes its children. */
-export function currentTask(): Task<unknown> | undefined {
+export function currentTask(): Coroutine<unknown> | undefined {
   return current;
 }
 

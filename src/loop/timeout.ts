@@ -1,6 +1,6 @@
-import { failure, perform, success, type Operation, type Result } from "./effect.js";
+import { failure, operation, perform, success, type Effect, type Operation, type Result } from "./effect.js";
 import { checkSeconds, HaltedError, TimeoutError } from "./errors.js";
-import { spawn } from "./spawn.js";
+import { spawnCoroutine } from "./spawn.js";
 
 /** The outcome of `timebox`: for a caller that treats running out of time as a normal outcome. */
 export type Timeboxed<T> = { readonly timedOut: true } | { readonly timedOut: false; readonly value: T };
@@ -15,9 +15,13 @@ export type Timeboxed<T> = { readonly timedOut: true } | { readonly timedOut: fa
  * const reply = yield* timebox(2, client.call("system ping"));
  * if (reply.timedOut) log("no answer within 2 s");
  */
-export function* timebox<T>(seconds: number, op: Operation<T>): Operation<Timeboxed<T>> {
+export function timebox<T>(seconds: number, op: Operation<T>): Operation<Timeboxed<T>> {
+  return operation(() => runTimebox(seconds, op));
+}
+
+function* runTimebox<T>(seconds: number, op: Operation<T>): Iterator<Effect<unknown>, Timeboxed<T>, unknown> {
   const ms = checkSeconds(seconds, "timebox");
-  const child = yield* spawn(() => op);
+  const child = yield* spawnCoroutine(() => op);
   return yield* perform<Timeboxed<T>>({
     label: `timebox(${seconds}) of ${child.describe()}`,
     enter(resume) {
@@ -27,7 +31,7 @@ export function* timebox<T>(seconds: number, op: Operation<T>): Operation<Timebo
         resume(success({ timedOut: true }));
       }, ms);
       let handedError: { error: unknown } | undefined;
-      const unwatch = child.watch((outcome: Result<T>, halted: boolean) => {
+      const unwatch = child.join((outcome: Result<T>, halted: boolean) => {
         clearTimeout(timer);
         if (halted) resume(failure(new HaltedError(`${child.describe()} was halted`)));
         else if (outcome.ok) resume(success({ timedOut: false, value: outcome.value }));
@@ -56,7 +60,11 @@ export function* timebox<T>(seconds: number, op: Operation<T>): Operation<Timebo
  *   if (error instanceof TimeoutError) markDown();
  * }
  */
-export function* withTimeout<T>(seconds: number, op: Operation<T>, what = "operation"): Operation<T> {
+export function withTimeout<T>(seconds: number, op: Operation<T>, what = "operation"): Operation<T> {
+  return operation(() => runWithTimeout(seconds, op, what));
+}
+
+function* runWithTimeout<T>(seconds: number, op: Operation<T>, what: string): Iterator<Effect<unknown>, T, unknown> {
   const result = yield* timebox(seconds, op);
   if (result.timedOut) throw new TimeoutError(seconds, what);
   return result.value;

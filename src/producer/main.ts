@@ -4,28 +4,16 @@
  * (PROTOCOL §4).
  */
 import { run } from "../loop/index.js";
-import type { Summary } from "./events.js";
-import { createLogger } from "./log.js";
-import { describeOptions, parseCli, USAGE, UsageError, type ParsedCli } from "./options.js";
-import { Producer } from "./producer.js";
-import { gapFunction } from "./profiles.js";
-import { writeReport } from "./report.js";
-import { ReportRecorder } from "./report-data.js";
+import type { Summary } from "./dispatch/events.js";
+import { createLogger } from "./telemetry/log.js";
+import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
+import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
+import { Producer } from "./dispatch/producer.js";
+import { gapFunction } from "./intake/profiles.js";
+import { writeReport } from "./report/report.js";
+import { ReportRecorder } from "./report/report-data.js";
 
-function parseOrExit(argv: readonly string[]): ParsedCli {
-  try {
-    return parseCli(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`run_rpc_producer.sh: ${error.message} (see --help)\n`);
-    process.exit(2);
-  }
-}
-
-const cli = parseOrExit(process.argv.slice(2));
-if (cli.help) {
-  process.stdout.write(USAGE);
-} else {
+function start(cli: Cli): void {
   // A reader that goes away (`| head`) ends the run quietly rather than with a stack trace.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
@@ -74,4 +62,15 @@ if (cli.help) {
       }
     },
   );
+}
+
+const cli = commandLineOrExit(parseCli(process.argv.slice(2)));
+// A target whose host does not resolve is bad usage, said at once (as the consumer's --host).
+if (cli !== undefined) {
+  findUnresolvedHost([...new Set(cli.targets.map((t) => t.host))], (unresolved) => {
+    if (unresolved === undefined) return start(cli);
+    const target = cli.targets.find((t) => t.host === unresolved.host)!;
+    process.stderr.write(`${usageLine(PRODUCER, `target ${target.name}: the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);
+    process.exitCode = 2;
+  });
 }

@@ -10,6 +10,8 @@ export const RPC_ERROR_CODES = [
   "too_large",
   "timeout",
   "internal",
+  /** Answered by a producer's front door (§6), never by a consumer: try again later. */
+  "unavailable",
 ] as const;
 
 /** One of the protocol's error codes. */

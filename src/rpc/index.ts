@@ -3,6 +3,8 @@
 export { RPC_ERROR_CODES, RpcError, isFinalErrorCode, isRpcErrorCode, type RpcErrorCode } from "./errors.js";
 export {
   DEFAULT_MAX_FIB,
+  MAX_FIB_LIMIT,
+  DEFAULT_MAX_SLEEP_MS,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_READ_TIMEOUT_SECONDS,
   DEFAULT_REQUEST_LIMITS,

@@ -12,6 +12,11 @@ export const QUIET_SECONDS = 0.1;
 
 /** Largest N that `fibonacci_generator calculate N` accepts by default. */
 export const DEFAULT_MAX_FIB = 1_000_000;
+/** The most any consumer's `--max-fib` allows, and so the largest N a producer may ask for: beyond it
+ * V8's BigInt would not even hold F(N); long before, one request holds a consumer for minutes. */
+export const MAX_FIB_LIMIT = 1_000_000_000;
+/** Default bound on MS for `system sleep MS` (`--max-sleep-ms`). */
+export const DEFAULT_MAX_SLEEP_MS = 10_000;
 
 /** The limits a consumer enforces on one request. */
 export interface RequestLimits {

@@ -3,9 +3,11 @@
 
 const lossyDecoder = new TextDecoder("utf-8", { fatal: false });
 
-// C0 controls, DEL and the C1 range: none of them should reach a terminal raw.
+// C0 controls, DEL and the C1 range: none of them should reach a terminal raw. Nor the Unicode
+// bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a line
+// display in another order than it reads ("Trojan Source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeControl(char: string): string {
   switch (char) {
@@ -15,8 +17,10 @@ function escapeControl(char: string): string {
       return "\\r";
     case "\t":
       return "\\t";
-    default:
-      return `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    default: {
+      const code = char.charCodeAt(0);
+      return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, "0")}`;
+    }
   }
 }
 
@@ -28,7 +32,7 @@ function cutTo(text: string, maxChars: number): string {
 }
 
 /**
- * `text` on one line: control characters escaped (`\n`, `\t`, `\x1b`), cut to at most
+ * `text` on one line: control characters and bidi overrides escaped (`\n`, `\x1b`, `\u202e`), cut to at most
  * `maxChars` characters, the last one `…` when something was cut.
  */
 export function printable(text: string, maxChars: number, truncated = false): string {

@@ -12,7 +12,7 @@ import {
 } from "../../src/amqp/index.js";
 import { sleep, spawn, type Operation } from "../../src/loop/index.js";
 import { describeWithBroker } from "../helpers/broker.js";
-import { freePort } from "../helpers/ports.js";
+import { freePort } from "../helpers/processes.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 import { runValue } from "../loop/run-loop.js";
 

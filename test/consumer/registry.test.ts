@@ -23,6 +23,27 @@ describe("the standard handlers", () => {
     expect(call("system", "ping")).toBe("pong");
   });
 
+  it("answers system sleep MS after blocking for MS milliseconds, without using the CPU", () => {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    expect(call("system", "sleep", "30")).toBe("slept 30");
+    expect(performance.now() - wall).toBeGreaterThanOrEqual(29);
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(20);
+    expect(call("system", "sleep", "000")).toBe("slept 0");
+  });
+
+  it("bounds system sleep MS by --max-sleep-ms and takes digits only", () => {
+    const bounded = new Registry(standardHandlers({ maxSleepMs: 5 }));
+    const sleepOf = (...args: string[]) => bounded.call({ handler: "system", method: "sleep", args });
+    expect(sleepOf("5")).toBe("slept 5");
+    expect(codeOf(() => sleepOf("6"))).toBe("bad_argument");
+    expect(() => sleepOf("6")).toThrow(/--max-sleep-ms/);
+    for (const bad of ["-1", "1.5", "1e3", "0x10", ""]) expect(codeOf(() => sleepOf(bad))).toBe("bad_argument");
+    expect(codeOf(() => sleepOf())).toBe("bad_argument");
+    expect(codeOf(() => sleepOf("1", "2"))).toBe("bad_argument");
+  });
+
   it("calculates Fibonacci numbers, leading zeros allowed", () => {
     expect(call("fibonacci_generator", "calculate", "10")).toBe("55");
     expect(call("fibonacci_generator", "calculate", "007")).toBe("13");

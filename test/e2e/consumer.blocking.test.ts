@@ -70,7 +70,9 @@ describe("one connection at a time, in arrival order", () => {
     rude.write("fibonacci_generator calc");
     rude.reset();
     expect((await request(consumer.port, "system ping\n")).text).toBe("pong\n");
-    await consumer.waitForLine("client_gone");
+    // Gone mid-request; or skipped, when the reset arrived with its bytes (they then end the
+    // request as a half-close would, and the consumer finds the client gone before computing).
+    await consumer.waitForLine(/"event":"(client_gone|skipped)"/);
   });
 
   it("serves a crowd of 200 concurrent clients, each its own answer", async () => {

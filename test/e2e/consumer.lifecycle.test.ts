@@ -5,8 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { fibonacci } from "../../src/consumer/fibonacci.js";
-import { freePort, occupiedPort } from "../helpers/ports.js";
-import { bundleCommand, repoRoot, runToExit, startConsumer, stopAll } from "../helpers/processes.js";
+import { bundleCommand, freePort, occupiedPort, repoRoot, runToExit, startConsumer, stopAll } from "../helpers/processes.js";
 import { connect, request } from "../helpers/tcp.js";
 
 const script = join(repoRoot, "run_rpc_consumer.sh");

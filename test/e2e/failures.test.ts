@@ -2,8 +2,7 @@
 // time, nothing is lost, consumers come and go.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../helpers/ports.js";
-import { startConsumer, stopAll } from "../helpers/processes.js";
+import { freePort, startConsumer, stopAll } from "../helpers/processes.js";
 import { startProducer, type LogEvent, type RunningProducer } from "../helpers/producer.js";
 import { waitUntil } from "../helpers/wait.js";
 

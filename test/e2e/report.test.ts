@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ReportData } from "../../src/producer/report-data.js";
+import type { ReportData } from "../../src/producer/report/report-data.js";
 import { startConsumer, stopAll } from "../helpers/processes.js";
 import { startProducer, type LogEvent } from "../helpers/producer.js";
 

@@ -1,7 +1,7 @@
 // Test helper: runs a root task on the loop and resolves with its outcome (tests may use Promises).
-import { run, type Operation, type Result } from "../../src/loop/index.js";
+import { run, type Operation, type Outcome } from "../../src/loop/index.js";
 
-export function runLoop<T>(body: () => Operation<T>): Promise<Result<T>> {
+export function runLoop<T>(body: () => Operation<T>): Promise<Outcome<T>> {
   return new Promise((resolve) => {
     run(body, resolve);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { action, HaltedError, MisuseError, perform, run, sleep, spawn, success, type Operation, type Result, type Task } from "../../src/loop/index.js";
+import { perform, success } from "../../src/loop/effects.js";
+import { action, HaltedError, MisuseError, run, sleep, spawn, type Operation, type Outcome, type Task } from "../../src/loop/index.js";
 import { runLoop, runValue } from "./run-loop.js";
 
 describe("run", () => {
@@ -282,6 +283,39 @@ describe("spawn and structured concurrency", () => {
   });
 });
 
+describe("errors never vanish through the API", () => {
+  it("tells a watcher how a failed child ended, but the error still goes to the parent", async () => {
+    const watched: unknown[] = [];
+    const outcome = await runLoop(function* () {
+      const child = yield* spawn(function* (): Operation<void> {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      child.watch((ended) => watched.push(ended)); // a watcher that does not rethrow owns nothing
+      yield* sleep(10);
+    });
+    expect(watched).toMatchObject([{ ok: false, error: { message: "child broke" } }]);
+    expect(outcome).toMatchObject({ ok: false, error: { message: "child broke" } });
+  });
+
+  it("still gives the error to the task that joins a watched child", async () => {
+    const value = await runValue(function* () {
+      const child = yield* spawn(function* (): Operation<void> {
+        yield* sleep(0.001);
+        throw new Error("child broke");
+      });
+      child.watch(() => {});
+      try {
+        yield* child;
+        return "joined";
+      } catch (error) {
+        return `caught ${(error as Error).message}`;
+      }
+    });
+    expect(value).toBe("caught child broke");
+  });
+});
+
 describe("the drain loop", () => {
   it("survives a million synchronous hand-offs without growing the stack", async () => {
     // Each wait resolves at once, inside `enter`: without a flat drain loop this would recurse.
@@ -331,7 +365,7 @@ describe("halts and errors that meet in one turn (found by the property test)", 
     throw new Error(message);
   }
 
-  function exit<T>(body: () => Operation<T>, setup?: (task: Task<T>) => void): Promise<Result<T>> {
+  function exit<T>(body: () => Operation<T>, setup?: (task: Task<T>) => void): Promise<Outcome<T>> {
     return new Promise((resolve) => {
       const task = run(body, resolve);
       setup?.(task);

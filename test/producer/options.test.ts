@@ -1,18 +1,27 @@
-// The producer's command line for load profiles and the report: parsed values and clear refusals.
+// The producer's command line: parsed values, and refusals in the one line shape every program shares.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeOptions, parseCli, USAGE, UsageError, type Cli } from "../../src/producer/options.js";
-import { PROFILE_NAMES } from "../../src/producer/profiles.js";
+import { HELP_COLUMNS } from "../../src/cli/index.js";
+import { describeOptions, parseCli, USAGE, type Cli } from "../../src/producer/options.js";
+import { PROFILE_NAMES } from "../../src/producer/intake/profiles.js";
 
 const directory = mkdtempSync(join(tmpdir(), "rpc-options-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 function parse(...args: string[]): Cli {
   const parsed = parseCli([...args, "9000"]);
-  if (parsed.help) throw new Error("unexpected --help");
-  return parsed;
+  if (parsed.kind !== "run") throw new Error(`expected options, got ${JSON.stringify(parsed)}`);
+  return parsed.options;
+}
+
+/** The one-line problem of a refused command line (the part between `error: ` and `; usage:`). */
+function problem(...args: string[]): string {
+  const parsed = parseCli(args);
+  if (parsed.kind !== "usage_error") throw new Error(`expected a usage error, got ${parsed.kind}`);
+  expect(parsed.message).toMatch(/^error: .*; usage: run_rpc_producer\.sh \[options\] TARGET \.\.\. \(--help lists them\)$/);
+  return parsed.message.replace(/^error: /, "").replace(/; usage: .*$/, "");
 }
 
 describe("--profile and its parameters", () => {
@@ -34,18 +43,17 @@ describe("--profile and its parameters", () => {
   });
 
   it.each([
-    [["--profile", "zigzag"], /--profile zigzag: expected one of constant, poisson, burst, sine, ramp/],
+    [["--profile", "zigzag"], /--profile must be one of constant, poisson, burst, sine, ramp, got "zigzag"/],
     [["--profile", "ramp"], /--profile ramp needs --duration or --tasks/],
-    [["--burst-size", "0"], /--burst-size 0: expected an integer >= 1/],
-    [["--burst-size", "2.5"], /--burst-size 2.5/],
-    [["--period", "0"], /--period 0: expected seconds > 0/],
-    [["--period", "soon"], /--period soon/],
-    [["--report", ""], /--report: expected a file name/],
+    [["--burst-size", "0"], /--burst-size must be an integer from 1 to 500, got "0"/],
+    [["--burst-size", "2.5"], /--burst-size must be an integer/],
+    [["--period", "0"], /--period must be a number of seconds above 0/],
+    [["--period", "soon"], /--period must be a number of seconds above 0 and at most 2147483, got "soon"/],
+    [["--report", ""], /--report must not be empty/],
     [["--report", "/nonexistent-dir/run.html"], /--report \/nonexistent-dir\/run.html: the directory \/nonexistent-dir does not exist/],
     [["--report", directory], /that is a directory/],
-  ])("refuses %j with a UsageError that says what to fix", (args, message) => {
-    expect(() => parse(...args)).toThrow(UsageError);
-    expect(() => parse(...args)).toThrow(message);
+  ])("refuses %j with one line that says what to fix", (args, message) => {
+    expect(problem(...args, "9000")).toMatch(message);
   });
 
   it("takes --quiet as a flag, and --report as an absolute path", () => {
@@ -54,7 +62,7 @@ describe("--profile and its parameters", () => {
     expect(cli.report).toBe(join(directory, "r.html"));
     expect(parse("--report", "run.html").report).toBe(join(process.cwd(), "run.html"));
     // The flag takes no value: a word after it is a target.
-    expect(() => parse("--quiet", "yes")).toThrow(/bad target "yes"/);
+    expect(problem("--quiet", "yes", "9000")).toMatch(/bad target "yes"/);
   });
 
   it("shows the profile and its parameter in the started event's options", () => {
@@ -63,5 +71,93 @@ describe("--profile and its parameters", () => {
 
   it("explains every profile in --help, one line each", () => {
     for (const name of PROFILE_NAMES) expect(USAGE).toMatch(new RegExp(`^  ${name} +\\S.*$`, "m"));
+  });
+});
+
+describe("usage errors (issue 11 item 13): the consumer's line shape, never Node's parseArgs text", () => {
+  it.each([
+    [["--bogus", "9000"], "unknown option --bogus"],
+    [["--timout", "3", "9000"], "unknown option --timout (did you mean --timeout?)"],
+    [["9000", "--timeout"], "--timeout needs a value (SECONDS)"],
+    [["--quiet=1", "9000"], '--quiet takes no value, got "1"'],
+    [["--log-format", "xml", "9000"], '--log-format must be text or json, got "xml"'],
+    [["--interval", "soon", "9000"], '--interval must be a number of seconds 0 or more and at most 3600, got "soon"'],
+    [[], "no target given: name at least one consumer, like 9000 or 127.0.0.1:9000"],
+  ])("%j → %s", (args, expected) => {
+    expect(problem(...args)).toBe(expected);
+  });
+
+  it("shows --help even beside a bad option", () => {
+    expect(parseCli(["--bogus", "--help"]).kind).toBe("help");
+  });
+});
+
+describe("--help", () => {
+  it("shows each default as (default: …) and each range", () => {
+    const flat = USAGE.replace(/\s+/g, " ");
+    expect(flat).toContain("--interval SECONDS mean time between two tasks the payload makes; 0 (as fast as the queue takes them), at most 3600 (default: 0.5)");
+    expect(flat).toContain("(default: constant)");
+    expect(flat).toContain("--fib-max N largest N for fibonacci tasks (N is uniform in fib-min..fib-max); 0 to 1000000000 (default: 10000)");
+    expect(USAGE).not.toMatch(/\(default [^:]/);
+  });
+
+  it(`fits ${HELP_COLUMNS} columns`, () => {
+    for (const line of USAGE.split("\n")) expect(line.length, line).toBeLessThanOrEqual(HELP_COLUMNS);
+  });
+});
+
+describe("time options a Node timer can hold (issue 11 item 4: above 2,147,483.647 s a timer fires after 1 ms)", () => {
+  it.each([
+    ["--stats-every", "3000000", "--stats-every must be a number of seconds 0 or more and at most 2147483 (24.8 days, the longest a timer holds)"],
+    ["--duration", "2147484", "--duration must be a number of seconds above 0 and at most 2147483 (24.8 days, the longest a timer holds)"],
+    ["--period", "3000000", "--period must be a number of seconds above 0 and at most 2147483 (24.8 days, the longest a timer holds)"],
+    // A gap can be 5 × --interval (sine, ramp): an hour keeps it far inside a timer.
+    ["--interval", "3601", "--interval must be a number of seconds 0 or more and at most 3600"],
+  ])("refuses %s %s as bad usage", (name, value, expected) => {
+    expect(problem(name, value, "9000")).toBe(`${expected}, got "${value}"`);
+  });
+
+  it("takes a longer --timeout or --queue-timeout as never (the longest timer), as --help says", () => {
+    expect(parse("--timeout", "3000000", "--queue-timeout", "1000000000")).toMatchObject({ timeout: 2_147_483, queueTimeout: 2_147_483 });
+    const flat = USAGE.replace(/\s+/g, " ");
+    expect(flat).toContain("--timeout SECONDS limit for a whole call: connect, send, read the reply; above 0, and more than 2147483 (24.8 days) means never");
+    expect(flat).toContain("--stats-every SECONDS time between two live stats lines; 0 (no stats), at most 2147483");
+  });
+});
+
+describe("integer options take integers in a stated range (issue 11 item 5)", () => {
+  it.each([
+    [["--fib-min", "1e21", "--fib-max", "1e22"], '--fib-min must be an integer from 0 to 1000000000, got "1e21"'],
+    [["--fib-max", "1000000001"], '--fib-max must be an integer from 0 to 1000000000, got "1000000001"'],
+    [["--tasks", "1.5"], '--tasks must be an integer from 1 to 1000000000, got "1.5"'],
+    [["--retries", "-1"], '--retries must be an integer from 0 to 100, got "-1"'],
+    [["--seed", "1e3"], '--seed must be an integer from 0 to 4294967295, got "1e3"'],
+    [["--queue-limit", "0x10"], '--queue-limit must be an integer from 1 to 10000000, got "0x10"'],
+    [["--burst-size", "501"], '--burst-size must be an integer from 1 to 500, got "501"'],
+  ])("refuses %j", (args, expected) => {
+    expect(problem(...args, "9000")).toBe(expected);
+  });
+
+  it("takes the largest N any consumer allows", () => {
+    expect(parse("--fib-min", "1000000000", "--fib-max", "1000000000")).toMatchObject({ fibMin: 1e9, fibMax: 1e9 });
+  });
+});
+
+describe("--max-reply-bytes", () => {
+  it("is 16 MiB by default and takes an integer from 1", () => {
+    expect(parse().maxReplyBytes).toBe(16 * 1024 * 1024);
+    expect(parse("--max-reply-bytes", "4000000").maxReplyBytes).toBe(4_000_000);
+    expect(problem("--max-reply-bytes", "0", "9000")).toMatch(/^--max-reply-bytes must be an integer from 1/);
+    expect(problem("--max-reply-bytes", "1.5", "9000")).toMatch(/^--max-reply-bytes must be an integer from 1/);
+  });
+});
+
+describe("--sleep-ms", () => {
+  it("is off by default, and takes a whole number of milliseconds up to the consumer's default limit", () => {
+    expect(parse().sleepMs).toBeUndefined();
+    expect(parse("--sleep-ms", "40").sleepMs).toBe(40);
+    expect(parse("--sleep-ms", "0").sleepMs).toBe(0);
+    expect(parse("--sleep-ms", "10000").sleepMs).toBe(10_000);
+    for (const bad of ["2.5", "10001", "1e3"]) expect(problem("--sleep-ms", bad, "9000")).toMatch(/^--sleep-ms must be an integer .*10000/);
   });
 });

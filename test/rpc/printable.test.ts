@@ -10,6 +10,13 @@ describe("printable", () => {
     expect(printable("a\tb\nc\u001b[31m", 80)).toBe("a\\tb\\nc\\x1b[31m");
   });
 
+  it("escapes BEL and the Unicode bidi overrides and isolates that reorder a line on screen", () => {
+    expect(printable("\u001b]0;owned-title\u0007", 80)).toBe("\\x1b]0;owned-title\\x07");
+    expect(printable("abc\u202edcba\u202c \u2066x\u2069 \u202a\u202b\u202d\u2067\u2068", 80)).toBe(
+      "abc\\u202edcba\\u202c \\u2066x\\u2069 \\u202a\\u202b\\u202d\\u2067\\u2068",
+    );
+  });
+
   it("cuts to the maximum, ending in …", () => {
     const out = printable("x".repeat(200), 80);
     expect(out).toHaveLength(80);

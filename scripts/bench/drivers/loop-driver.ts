@@ -6,7 +6,7 @@
 //
 // Arguments and output: see common.ts.
 import { run, spawn, type Operation, type Task } from "../../../src/loop/index.js";
-import { RpcClient } from "../../../src/producer/client.js";
+import { RpcClient } from "../../../src/producer/dispatch/client.js";
 import { parseDriverArgs, PhaseStats, report } from "./common.js";
 
 const args = parseDriverArgs(process.argv.slice(2));

@@ -1,0 +1,107 @@
+/**
+ * The producer's log events (PROTOCOL §4). In JSON mode each is one line, `{ time, event, ... }`;
+ * in text mode the same information, laid out for a person (see log.ts).
+ */
+
+export interface Percentiles {
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+export interface TargetStats {
+  readonly up: boolean;
+  /** Fraction of the interval with a call in flight, 0..1. */
+  readonly busy_share: number;
+  /** Calls that succeeded in the interval. */
+  readonly completed: number;
+  readonly completed_total: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
+export interface TargetSummary {
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+export interface HandlerSummary extends TargetSummary {
+  readonly count: number;
+}
+
+export interface Summary {
+  readonly produced: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Tasks that reached no final state. Always 0: anything else is a bug. */
+  readonly lost: number;
+  readonly duration_s: number;
+  readonly throughput_per_s: number;
+  readonly latency_ms: Percentiles;
+  readonly per_target: Readonly<Record<string, TargetSummary>>;
+  readonly per_handler: Readonly<Record<string, HandlerSummary>>;
+  /** Final failures by reason (`refused`, `bad_argument`, `no_consumer`, `shutdown`, …). */
+  readonly failures: Readonly<Record<string, number>>;
+}
+
+export type ProducerEvent =
+  | {
+      readonly event: "started";
+      readonly targets: readonly string[];
+      readonly options: Readonly<Record<string, string | number | boolean | null>>;
+    }
+  | {
+      readonly event: "task_queued";
+      readonly id: number;
+      readonly handler: string;
+      readonly method: string;
+      readonly command: string;
+      readonly queue_depth: number;
+    }
+  | { readonly event: "task_sent"; readonly id: number; readonly target: string; readonly attempt: number }
+  | {
+      readonly event: "task_done";
+      readonly id: number;
+      readonly target: string;
+      /** The reply without its `\n`: its first 200 characters, nothing appended. */
+      readonly result: string;
+      readonly latency_ms: number;
+      readonly attempt: number;
+    }
+  | {
+      readonly event: "task_failed";
+      readonly id: number;
+      /** `null` for a task that was never sent. */
+      readonly target: string | null;
+      readonly error: string;
+      /** A short word for the cause: `refused`, `timeout`, `bad_argument`, `no_consumer`, `shutdown`, … */
+      readonly reason: string;
+      readonly attempt: number;
+      /** True when it will not be retried. */
+      readonly final: boolean;
+    }
+  | { readonly event: "target_down"; readonly target: string; readonly reason: string }
+  | { readonly event: "target_up"; readonly target: string; readonly down_s: number }
+  /** The last target up went down: queued tasks fail with `no_consumer` after `queue_timeout_s` unless one comes back. */
+  | { readonly event: "no_target_up"; readonly queue_timeout_s: number }
+  | { readonly event: "queue_full"; readonly queue_limit: number }
+  | { readonly event: "queue_has_room"; readonly blocked_s: number }
+  | { readonly event: "shutdown"; readonly signal: string; readonly queued: number; readonly in_flight: number; readonly forced: boolean }
+  | {
+      readonly event: "stats";
+      readonly queue_depth: number;
+      readonly in_flight: number;
+      readonly produced_per_s: number;
+      readonly completed_per_s: number;
+      readonly per_target: Readonly<Record<string, TargetStats>>;
+    }
+  | ({ readonly event: "summary" } & Summary)
+  /** The HTML report was written (`--report`); `path` is absolute. */
+  | { readonly event: "report"; readonly path: string };
+
+export type EventName = ProducerEvent["event"];
