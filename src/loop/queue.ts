@@ -1,5 +1,6 @@
-import { DONE, success, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import type { Operation } from "./effect.js";
 import { Fifo } from "./fifo.js";
+import { keepShape, Wait } from "./wait.js";
 
 /**
  * A FIFO queue between tasks. `put` waits while the queue is full, `get` waits while it is empty;
@@ -23,8 +24,6 @@ export class Queue<T> {
   private readonly getters = new Fifo<GetWait<T>>();
   private readonly putters = new Fifo<PutWait<T>>();
   private getterCount = 0;
-  /** `get()` has nothing to remember between runs: one shared operation serves every call. */
-  private readonly getOp: Operation<T> = { [Symbol.iterator]: () => new GetWait(this) };
   /** @internal labels, made once: the resume path allocates as little as it can. */
   readonly getLabel: string;
   readonly putLabel: string;
@@ -51,17 +50,17 @@ export class Queue<T> {
     return this.getterCount;
   }
 
-  // get and put are the hottest operations of all: each run is one plain object, both the
-  // iterator of the `yield*` and the effect it may wait on, rather than a generator chain.
+  // get and put are the hottest operations of all: each call makes one `Wait` (wait.ts), which
+  // is the operation, its iterator and the effect at once; it takes or offers only when run.
 
   /** Takes the oldest item, waiting while the queue is empty. */
   get(): Operation<T> {
-    return this.getOp;
+    return new GetWait(this);
   }
 
-  /** Adds an item at the back, waiting while the queue is full. */
+  /** Adds an item at the back, waiting while the queue is full; with room, it completes without suspending. */
   put(item: T): Operation<void> {
-    return new QueuePut(this, item);
+    return new PutWait(this, item);
   }
 
   /** Adds an item if that needs no wait; returns whether it did. */
@@ -154,116 +153,83 @@ export class Queue<T> {
   }
 }
 
-/** The iterator results of a run that completes without waiting, and of one that suspends. */
-const PUT_DONE: IteratorResult<Effect<unknown>, void> = Object.freeze({ done: true, value: undefined });
-
-/**
- * One run of `get`: the iterator of its `yield*` and, when the queue is empty, the effect it
- * waits on. Made per run, so it is a class with methods rather than an object of named closures
- * (which also spares tsx's per-closure `__name` calls).
- */
-class GetWait<T> implements Iterator<Effect<unknown>, T, unknown>, Effect<T> {
+/** One run of `get`: takes an item at once if there is one, else waits in line for a `put`. */
+class GetWait<T> extends Wait<T> {
   gone = false;
-  private started = false;
-  private resume: Resume<T> | undefined;
-  /** Set when a `put` handed this getter an item it has not received yet. */
   private handedOver = false;
   private item: T | undefined;
 
-  constructor(private readonly queue: Queue<T>) {}
+  constructor(private readonly queue: Queue<T>) {
+    super();
+  }
 
   get label(): string {
     return this.queue.getLabel;
   }
 
-  next(value?: unknown): IteratorResult<Effect<unknown>, T> {
-    if (this.started) return { done: true, value: value as T };
-    this.started = true;
-    // An item is there: take it now, without suspending.
-    if (this.queue.size > 0) return { done: true, value: this.queue.take() };
-    return { done: false, value: this };
+  protected attempt(): boolean {
+    if (this.queue.size === 0) return false;
+    this.value = this.queue.take();
+    return true;
   }
 
-  throw(error: unknown): IteratorResult<Effect<unknown>, T> {
-    throw error;
-  }
-
-  return(value?: unknown): IteratorResult<Effect<unknown>, T> {
-    return { done: true, value: value as T };
-  }
-
-  enter(resume: Resume<T>): Teardown {
-    this.resume = resume;
+  start(): void {
     this.queue.addGetter(this);
-    return () => this.cancel();
   }
 
   hand(item: T): void {
     this.handedOver = true;
     this.item = item;
-    this.resume!(success(item));
+    this.task!.wake(this.token, item);
   }
 
-  private cancel(): void {
+  cancel(): void {
     if (this.handedOver) this.queue.putFront(this.item as T);
     else this.queue.dropGetter(this);
   }
-}
 
-/** `queue.put(item)`: the operation; each run is a fresh `PutWait`. */
-class QueuePut<T> implements Operation<void> {
-  constructor(
-    private readonly queue: Queue<T>,
-    private readonly item: T,
-  ) {}
-
-  [Symbol.iterator](): Iterator<Effect<unknown>, void, unknown> {
-    return new PutWait(this.queue, this.item);
+  protected fresh(): GetWait<T> {
+    return new GetWait(this.queue);
   }
 }
 
-/** One run of `put`: completes at once when there is room (or a getter), else waits for room. */
-class PutWait<T> implements Iterator<Effect<unknown>, void, unknown>, Effect<void> {
+/** One run of `put`: completes at once when there is room (or a getter waits), else waits for room. */
+class PutWait<T> extends Wait<void> {
   gone = false;
-  private started = false;
-  private resume: Resume<void> | undefined;
 
   constructor(
     private readonly queue: Queue<T>,
     readonly item: T,
-  ) {}
+  ) {
+    super();
+  }
 
   get label(): string {
     return this.queue.putLabel;
   }
 
-  next(): IteratorResult<Effect<unknown>, void> {
-    if (this.started) return PUT_DONE;
-    this.started = true;
-    if (this.queue.offer(this.item)) return PUT_DONE;
-    return { done: false, value: this };
+  protected attempt(): boolean {
+    return this.queue.offer(this.item);
   }
 
-  throw(error: unknown): IteratorResult<Effect<unknown>, void> {
-    throw error;
-  }
-
-  return(): IteratorResult<Effect<unknown>, void> {
-    return PUT_DONE;
-  }
-
-  enter(resume: Resume<void>): Teardown {
-    this.resume = resume;
+  start(): void {
     this.queue.addPutter(this);
-    return () => this.cancel();
   }
 
   accept(): void {
     this.gone = true;
-    this.resume!(DONE);
+    this.task!.wake(this.token, undefined);
   }
 
-  private cancel(): void {
+  cancel(): void {
     this.gone = true; // if it was accepted already, the item is in the queue: nothing to undo
   }
+
+  protected fresh(): PutWait<T> {
+    return new PutWait(this.queue, this.item);
+  }
 }
+
+// One object of each hot class, kept so that a full GC never drops their shapes (see keepShape).
+keepShape(new GetWait(new Queue<unknown>()));
+keepShape(new PutWait(new Queue<unknown>(), undefined));

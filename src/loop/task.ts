@@ -43,6 +43,23 @@
  * 5. **A bug in the loop** (an effect's `enter` threw) is not a task's error: the loop reports it
  *    as a `LoopBugError` and stops (scheduler.ts).
  *
+ * ## The fast paths, and why they keep every guarantee
+ * A hand-off between two tasks through a `Queue` is the loop's hottest path (issue 16,
+ * docs/BENCHMARKS.md §1), so it is built to allocate little and call little:
+ * - **Waits** (wait.ts): a queue `get`/`put` or a `sleep` is one object — the operation, the
+ *   iterator of its `yield*`, the effect, and the iterator result. The task hands it itself and
+ *   the wait's token, and it ends with `task.wake(token, value)`: no `resume` closure, no teardown
+ *   closure, no `Result`. `wake` checks the token as the closure would, so a stale wake is still
+ *   dropped, and the Wait's `cancel` is the teardown. Other effects take the general path
+ *   (`enter`, with a closure that carries the token).
+ * - **Completing without suspending**: a `get` with an item, or a `put` with room, finishes in its
+ *   first `next()` and the generator goes on without the task seeing a wait at all; an effect
+ *   that resumes inside `enter` keeps the step going, up to `SYNC_RESUME_BUDGET` (fairness).
+ * - **No `Result` per resume**: what the next step sends in is two fields (`resumeKind`,
+ *   `resumeValue`); a `Result` is made only for an effect author's `resume` and for the outcome.
+ * - **Cold paths out of `run`**: a child's error, a bare yield, the general effect path and the
+ *   trace are one cheap test each in the loop, their work in methods of their own.
+ *
  * `finally` blocks must be synchronous: during a halt the generator is being closed by `return()`,
  * and a `yield*` there would suspend a generator that is supposed to be finishing — its cleanup
  * would either leak (never resumed) or be cut short. The loop refuses such a yield with a
@@ -59,9 +76,22 @@ import {
 } from "./effect.js";
 import { HaltedError, MisuseError } from "./errors.js";
 import { fail, reportUncaught, schedule, type Steppable } from "./scheduler.js";
+import { keepShape, Wait } from "./wait.js";
 import { trace, tracing } from "./trace.js";
 
-type State = "ready" | "running" | "waiting" | "done";
+// A task's state, as small integers: compared on every step and every wake.
+const READY = 0;
+const RUNNING = 1;
+const WAITING = 2;
+const DONE = 3;
+type State = typeof READY | typeof RUNNING | typeof WAITING | typeof DONE;
+
+// What the next step sends in: nothing, a value (`next(value)`) or an error (`throw(error)`).
+// Kept as two fields on the task, not as a `Result` object: no allocation per resume.
+const NOTHING = 0;
+const VALUE = 1;
+const ERROR = 2;
+type ResumeKind = typeof NOTHING | typeof VALUE | typeof ERROR;
 
 /** Told once when a task ends; `halted` is true when it was halted rather than finished. */
 export type Watcher<T> = (outcome: Result<T>, halted: boolean) => void;
@@ -114,7 +144,7 @@ export interface Task<T> extends Operation<T> {
 export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   readonly id = nextId++;
 
-  private state: State = "ready";
+  private state: State = READY;
   private iterator: Iterator<Effect<unknown>, T, unknown> | undefined;
   /** The effect it waits on (or last waited on); its label is read only when someone asks. */
   private waitingOn: Effect<unknown> | undefined;
@@ -126,9 +156,11 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   /** Who only watches it: told how it ended, never owners of its error. */
   private watchers: Set<Watcher<T>> | undefined;
   private waitToken = 0;
-  private teardown: Teardown | undefined;
-  /** What the next step sends in. */
-  private pending: Result<unknown> | undefined;
+  /** Undoes the pending wait if the task will not receive its result: a teardown, or a Wait's cancel. */
+  private undo: Teardown | Wait<unknown> | undefined;
+  /** What the next step sends in (see ResumeKind). */
+  private resumeKind: ResumeKind = NOTHING;
+  private resumeValue: unknown;
   /** True while `enter` runs, so a resume from inside it continues the step instead of scheduling. */
   private entering = false;
   /** Set once the task is ending (halting or finishing): from then on, children's errors are collected. */
@@ -148,6 +180,8 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
     private readonly parent: Coroutine<unknown> | undefined,
     private readonly onExit?: (outcome: Result<T>) => void,
   ) {
+    // The first task is kept, so that a full GC with no task alive never drops the shape (see keepShape).
+    if (this.id === 1) keepShape(this);
     if (parent !== undefined) (parent.children ??= new Set()).add(this as Coroutine<unknown>);
     if (tracing) trace(`${this.describe()} created${parent ? ` by ${parent.describe()}` : ""}`);
     schedule(this);
@@ -155,13 +189,13 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
 
   /** True once the task has finished, failed or been halted. */
   get done(): boolean {
-    return this.state === "done";
+    return this.state === DONE;
   }
 
   /** What the task is waiting on now (`sleep(0.5)`, `read 127.0.0.1:9000`), or how it ended. */
   get label(): string {
-    if (this.state === "done") return this.halted ? "halted" : this.outcome?.ok ? "returned" : "failed";
-    if (this.state === "running") return "running";
+    if (this.state === DONE) return this.halted ? "halted" : this.outcome?.ok ? "returned" : "failed";
+    if (this.state === RUNNING) return "running";
     return this.waitingOn?.label ?? "created";
   }
 
@@ -179,7 +213,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
    * (or a descendant) it takes effect as soon as the running generator yields.
    */
   halt(): void {
-    if (this.state === "done" || this.closing) return;
+    if (this.state === DONE || this.closing) return;
     if (current !== undefined && this.isAncestorOf(current)) {
       deferredHalts.push(this as Coroutine<unknown>);
       return;
@@ -221,87 +255,149 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
 
   /** Runs the generator until it waits or ends. Called only by the scheduler's drain loop. */
   step(): void {
-    if (this.state !== "ready") return; // halted while on the ready queue
-    let result = this.interrupted ? failure(this.childErrors!.shift()) : this.pending;
-    this.interrupted = false;
-    this.pending = undefined;
-    this.teardown = undefined;
-    this.state = "running";
-    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.waitingOn?.label ?? "a wait"}`);
+    if (this.state !== READY) return; // halted while on the ready queue
+    this.state = RUNNING;
     current = this as Coroutine<unknown>;
     try {
-      for (let syncResumes = 0; ; syncResumes++) {
-        let next: IteratorResult<Effect<unknown>, T>;
-        try {
-          next = this.advance(result);
-        } catch (error) {
-          this.finish(failure(error));
-          return;
-        }
-        if (next.done) {
-          this.finish({ ok: true, value: next.value });
-          return;
-        }
-        if (this.childErrors !== undefined && this.childErrors.length > 0) {
-          result = failure(this.childErrors.shift()); // a child failed while this task ran
-          continue;
-        }
-        if (!isEffect(next.value)) {
-          result = failure(new MisuseError(`${this.describe()} yielded ${show(next.value)}; write yield* with an operation, never a bare yield`));
-          continue;
-        }
-        const resumedAtOnce = this.wait(next.value);
-        if (!resumedAtOnce) return; // suspended until a callback resumes it
-        // `enter` resumed at once: keep going, unless this task has had its share or a halt waits.
-        if (syncResumes >= SYNC_RESUME_BUDGET || deferredHalts.length > 0) {
-          schedule(this);
-          return;
-        }
-        result = this.pending;
-        this.pending = undefined;
-        this.teardown = undefined;
-        this.state = "running";
-      }
+      this.run();
     } finally {
       current = undefined;
-      runDeferredHalts();
+      if (deferredHalts.length > 0) runDeferredHalts();
     }
   }
 
-  private advance(result: Result<unknown> | undefined): IteratorResult<Effect<unknown>, T> {
-    if (this.iterator === undefined) {
-      this.iterator = this.body()[Symbol.iterator]();
-      return this.iterator.next();
+  /**
+   * The hot loop: send in what the last wait gave, and enter the next wait the generator yields.
+   * A wait that completes at once (an item in the queue) continues the loop in the same step, up
+   * to a budget. Everything rare (a child's error, a bare yield, tracing) is one cheap test here
+   * and its work elsewhere.
+   */
+  private run(): void {
+    let kind: ResumeKind = this.resumeKind;
+    let value = this.resumeValue;
+    if (this.interrupted) {
+      this.interrupted = false;
+      kind = ERROR;
+      value = this.childErrors!.shift();
     }
-    if (result === undefined || result.ok) return this.iterator.next(result?.value);
-    return this.iterator.throw!(result.error);
+    this.resumeKind = NOTHING;
+    this.resumeValue = undefined;
+    this.undo = undefined;
+    if (tracing && this.iterator) trace(`${this.describe()} resumed from ${this.waitingOn?.label ?? "a wait"}`);
+    for (let syncResumes = 0; ; syncResumes++) {
+      let next: IteratorResult<unknown, T>;
+      try {
+        if (this.iterator === undefined) next = this.start();
+        else if (kind === ERROR) next = this.iterator.throw!(value);
+        else next = this.iterator.next(value);
+      } catch (error) {
+        this.finish(failure(error));
+        return;
+      }
+      if (next.done === true) {
+        this.finish({ ok: true, value: next.value });
+        return;
+      }
+      if (this.childErrors !== undefined && this.childErrors.length > 0) {
+        kind = ERROR; // a child failed while this task ran: thrown in at this yield instead
+        value = this.childErrors.shift();
+        continue;
+      }
+      if (!this.wait(next.value)) return; // suspended until something wakes it
+      // Resumed at once: keep going, unless this task has had its share or a halt waits.
+      if (syncResumes >= SYNC_RESUME_BUDGET || deferredHalts.length > 0) {
+        schedule(this);
+        return;
+      }
+      kind = this.resumeKind;
+      value = this.resumeValue;
+      this.resumeKind = NOTHING;
+      this.resumeValue = undefined;
+      this.undo = undefined;
+      this.state = RUNNING;
+    }
   }
 
-  /** Enters the effect; returns true if it resumed the task at once. */
-  private wait(effect: Effect<unknown>): boolean {
-    this.waitingOn = effect;
-    this.state = "waiting";
+  private start(): IteratorResult<unknown, T> {
+    this.iterator = this.body()[Symbol.iterator]();
+    return this.iterator.next();
+  }
+
+  /**
+   * Enters what the generator yielded; returns true if it resumed the task at once. The loop's
+   * own waits (a `Wait`: queue get and put, sleep) are handed the task and the wait's token and
+   * call `wake` directly; any other effect gets a `resume` closure that carries the token.
+   */
+  private wait(yielded: unknown): boolean {
     const token = ++this.waitToken;
+    this.state = WAITING;
     this.entering = true;
+    if (yielded instanceof Wait) {
+      this.waitingOn = yielded;
+      yielded.task = this as Coroutine<unknown>;
+      yielded.token = token;
+      this.undo = yielded;
+      try {
+        yielded.start();
+      } catch (error) {
+        fail(error, `in start() of wait "${yielded.label}" for ${this.describe()}`);
+      } finally {
+        this.entering = false;
+      }
+    } else {
+      this.enter(yielded, token);
+    }
+    if (this.resumeKind === NOTHING) {
+      if (tracing) trace(`${this.describe()} suspended on ${this.waitingOn?.label ?? "?"}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Enters an effect of any other kind (or refuses what is not one): the general, slower path. */
+  private enter(yielded: unknown, token: number): void {
+    if (!isEffect(yielded)) {
+      this.entering = false;
+      this.state = READY;
+      this.resumeKind = ERROR;
+      this.resumeValue = new MisuseError(`${this.describe()} yielded ${show(yielded)}; write yield* with an operation, never a bare yield`);
+      return;
+    }
+    this.waitingOn = yielded;
     let teardown: Teardown;
     try {
-      teardown = effect.enter((result) => this.resume(token, result), this);
+      teardown = yielded.enter((result) => {
+        if (result.ok) this.wake(token, result.value);
+        else this.wakeWithError(token, result.error);
+      }, this);
     } catch (error) {
-      fail(error, `in enter() of effect "${effect.label}" for ${this.describe()}`);
+      fail(error, `in enter() of effect "${yielded.label}" for ${this.describe()}`);
     } finally {
       this.entering = false;
     }
-    this.teardown = teardown;
-    const resumedAtOnce = this.pending !== undefined;
-    if (tracing && !resumedAtOnce) trace(`${this.describe()} suspended on ${effect.label}`);
-    return resumedAtOnce;
+    // Kept even when `enter` resumed at once: a task halted before its next step never received
+    // the result, and the teardown gives it back (a queue item goes back to the queue).
+    this.undo = teardown;
   }
 
-  private resume(token: number, result: Result<unknown>): void {
-    if (token !== this.waitToken || this.state !== "waiting") return; // stale or duplicate wake
-    this.waitToken++;
-    this.pending = result;
-    this.state = "ready";
+  /**
+   * @internal Resumes the wait `token` with `value`: the task is stepped from the ready queue (or,
+   * woken inside `enter`/`start`, goes on in the same step). A stale or second wake is dropped.
+   */
+  wake(token: number, value: unknown): void {
+    if (token !== this.waitToken || this.state !== WAITING) return;
+    this.resumeKind = VALUE;
+    this.resumeValue = value;
+    this.state = READY;
+    if (!this.entering) schedule(this);
+  }
+
+  /** @internal As `wake`, with an error to throw at the `yield*` that waited. */
+  wakeWithError(token: number, error: unknown): void {
+    if (token !== this.waitToken || this.state !== WAITING) return;
+    this.resumeKind = ERROR;
+    this.resumeValue = error;
+    this.state = READY;
     if (!this.entering) schedule(this);
   }
 
@@ -316,13 +412,14 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
       return;
     }
     (this.childErrors ??= []).push(error);
-    if (this.state === "running" || this.interrupted) return;
-    const wasReady = this.state === "ready";
+    if (this.state === RUNNING || this.interrupted) return;
+    const wasReady = this.state === READY;
     this.waitToken++;
     this.runTeardown();
-    this.pending = undefined;
+    this.resumeKind = NOTHING;
+    this.resumeValue = undefined;
     this.interrupted = true;
-    this.state = "ready";
+    this.state = READY;
     if (!wasReady) schedule(this);
   }
 
@@ -368,11 +465,12 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   }
 
   private runTeardown(): void {
-    const teardown = this.teardown;
-    this.teardown = undefined;
-    if (teardown === undefined) return;
+    const undo = this.undo;
+    this.undo = undefined;
+    if (undo === undefined) return;
     try {
-      teardown();
+      if (typeof undo === "function") undo();
+      else undo.cancel();
     } catch (error) {
       (this.cleanupErrors ??= []).push(error);
     }
@@ -412,7 +510,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
   }
 
   private settle(outcome: Result<T>, halted: boolean): void {
-    this.state = "done";
+    this.state = DONE;
     this.outcome = outcome;
     this.halted = halted;
     this.iterator = undefined;
