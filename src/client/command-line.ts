@@ -1,5 +1,5 @@
 /**
- * The client's command line (PROTOCOL §8): `run_rpc_client.sh [TARGET | --http URL] COMMAND ...`
+ * The client's command line (PROTOCOL §8): `run_rpc_client.sh [TARGET | --http URL | --amqp URL] (COMMAND ... | --load)`
  * sends one request and prints its answer. Declared on the shared kit, so its errors and
  * `--help` read as the other programs' do. Pure; main.ts prints and exits.
  */
@@ -18,12 +18,16 @@ import {
   type Program,
 } from "../cli/index.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "../producer/dispatch/client.js";
+import { AmqpUrlError, parseAmqpUrl } from "../amqp/index.js";
 import { parseTarget, TargetError, type TargetAddress } from "../producer/dispatch/targets.js";
 import type { PayloadOptions } from "../producer/intake/payload.js";
 import { PAYLOAD_OPTIONS, payloadSettings, PROFILES_HELP } from "../producer/intake/payload-options.js";
 
 /** Where the request goes. */
-export type Destination = { readonly kind: "line"; readonly target: TargetAddress } | { readonly kind: "http"; readonly url: URL };
+export type Destination =
+  | { readonly kind: "line"; readonly target: TargetAddress }
+  | { readonly kind: "http"; readonly url: URL }
+  | { readonly kind: "amqp"; readonly url: string; readonly display: string; readonly queue: string };
 
 /** `--load`: the simulated payload, sent as an outside client, with the producer's stats and summary. */
 export interface LoadOptions {
@@ -46,6 +50,8 @@ export type ParsedClientCli = ParsedCommandLine<ClientOptions>;
 
 const options = {
   http: option(text("URL"), { help: "send to a producer's --http door (http://HOST:PORT, meaning its /rpc)" }),
+  amqp: option(text("URL"), { help: "send through RabbitMQ to producers started with --amqp: amqp://USER:PASS@HOST:PORT[/VHOST]" }),
+  "amqp-queue": option(text("NAME"), { help: "--amqp: the producers' task queue", default: "rpc_tasks" }),
   timeout: option(seconds({ beyond: "refuse" }), { help: "time for the whole request: connect, send, answer", default: 30 }),
   "max-reply-bytes": option(integer(1, 1024 * 1024 * 1024), { help: "longest answer accepted, in bytes", default: DEFAULT_MAX_REPLY_BYTES }),
   load: flag("send the simulated payload instead of one COMMAND (the payload options below), and print the producer's live stats and summary"),
@@ -56,20 +62,22 @@ const options = {
 };
 
 export const CLIENT: Program<typeof options> = {
-  usage: "run_rpc_client.sh [TARGET | --http URL] (COMMAND ... | --load [options])",
+  usage: "run_rpc_client.sh [options] [TARGET] (COMMAND ... | --load)",
   about: `Sends one request to a consumer, or to a producer's front door, and prints the answer.
-TARGET is PORT (meaning 127.0.0.1:PORT) or HOST:PORT: a consumer, or a producer's --listen door.
+TARGET is PORT (meaning 127.0.0.1:PORT) or HOST:PORT: a consumer, or a producer's --listen door;
+--http and --amqp name a producer's other front doors.
 COMMAND is the request, "HANDLER METHOD [ARG ...]", as separate words.`,
   options,
   epilogue: `${PROFILES_HELP}
 
-Exit codes: 0 for a result (--load: every task succeeded), 1 for an ERROR answer or
-no answer at all (--load: some task failed), 2 for bad usage.
+Exit codes: 0 for a result (--load: every task succeeded), 1 for an ERROR
+answer or no answer at all (--load: some task failed), 2 for bad usage.
 
 Examples:
   run_rpc_client.sh 9000 fibonacci_generator calculate 100
   run_rpc_client.sh 127.0.0.1:8000 neural_analyzer polarity what a lovely day
   run_rpc_client.sh --http http://127.0.0.1:8080 system ping
+  run_rpc_client.sh --amqp amqp://guest:guest@127.0.0.1:5672 system ping
   run_rpc_client.sh 8000 --load --tasks 300 --interval 0.01`,
 };
 
@@ -87,8 +95,18 @@ function httpUrl(textUrl: string): URL {
 function build(values: OptionValues<typeof options>, positionals: readonly string[]): ClientOptions {
   let destination: Destination;
   let words = positionals;
+  if (values.http !== undefined && values.amqp !== undefined) throw new UsageError("--http and --amqp: give one front door");
   if (values.http !== undefined) {
     destination = { kind: "http", url: httpUrl(values.http) };
+  } else if (values.amqp !== undefined) {
+    let display: string;
+    try {
+      display = parseAmqpUrl(values.amqp).display;
+    } catch (error) {
+      if (error instanceof AmqpUrlError) throw new UsageError(`--amqp: ${error.message}`, { cause: error });
+      throw error;
+    }
+    destination = { kind: "amqp", url: values.amqp, display, queue: values["amqp-queue"] };
   } else {
     if (positionals.length === 0) throw new UsageError("missing TARGET (or --http URL), and COMMAND (or --load)");
     try {

@@ -12,12 +12,19 @@ import { createLogger } from "../producer/telemetry/log.js";
 import { SummaryTally } from "../producer/telemetry/run-summary.js";
 import { LiveStats } from "../producer/telemetry/stats.js";
 import { CLIENT, parseClientCli, type ClientOptions, type LoadOptions } from "./command-line.js";
-import { answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
+import { AmqpDoor, answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
 import { sendLoad } from "./load.js";
 
 function open(options: ClientOptions): FrontDoor {
   const { destination, timeout, maxReplyBytes } = options;
-  return destination.kind === "line" ? new LineDoor(destination.target, timeout, maxReplyBytes) : new HttpDoor(destination.url, timeout, maxReplyBytes);
+  switch (destination.kind) {
+    case "line":
+      return new LineDoor(destination.target, timeout, maxReplyBytes);
+    case "http":
+      return new HttpDoor(destination.url, timeout, maxReplyBytes);
+    case "amqp":
+      return new AmqpDoor(destination.url, destination.queue, timeout, destination.display);
+  }
 }
 
 function failedByBug(error: unknown): void {
@@ -29,6 +36,7 @@ function sendOne(door: FrontDoor, command: string): void {
   run(
     function* () {
       try {
+        yield* door.open();
         return yield* door.send(command);
       } finally {
         door.close();
@@ -71,12 +79,18 @@ function sendLoadThrough(door: FrontDoor, load: LoadOptions): void {
   run(
     function* () {
       try {
+        yield* door.open();
         return yield* sendLoad(door, payload, events.emit, samplers);
       } finally {
         door.close();
       }
     },
     (outcome) => {
+      if (!outcome.ok && outcome.error instanceof TransportError) {
+        process.stderr.write(`run_rpc_client.sh: ${outcome.error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       if (!outcome.ok) return failedByBug(outcome.error);
       events.emit({ event: "summary", ...tally.summary() });
       process.exitCode = outcome.value.failed === 0 && outcome.value.lost === 0 ? 0 : 1; // the log flushes at exit
@@ -86,7 +100,8 @@ function sendLoadThrough(door: FrontDoor, load: LoadOptions): void {
 
 const options = commandLineOrExit(parseClientCli(process.argv.slice(2)));
 if (options !== undefined) {
-  const host = options.destination.kind === "line" ? options.destination.target.host : options.destination.url.hostname;
+  const { destination } = options;
+  const host = destination.kind === "line" ? destination.target.host : destination.kind === "http" ? destination.url.hostname : new URL(destination.url).hostname;
   findUnresolvedHost([host], (unresolved) => {
     if (unresolved !== undefined) {
       process.stderr.write(`${usageLine(CLIENT, `the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);

@@ -7,6 +7,7 @@
 import { listen, run, SocketError, type Operation } from "../loop/index.js";
 import type { Intake } from "./dispatch/intake.js";
 import { ListenIntake } from "./intake/listen.js";
+import { AmqpIntake } from "./intake/amqp.js";
 import { HttpIntake } from "./intake/http.js";
 import { serveHttp } from "../http/server.js";
 import type { ProducerEvent } from "./dispatch/events.js";
@@ -73,8 +74,11 @@ function start(cli: Cli): void {
       const views = { targets, gauges: () => producer.gauges, latestStats: () => latestStats, metrics: () => metrics.render(producer.gauges) };
       producer.addIntake(new HttpIntake(listener, doorOptions, views, events.emit));
     }
+    if (cli.amqp !== undefined) {
+      producer.addIntake(new AmqpIntake({ ...cli.amqp, limits: cli.limits, queueTimeout: cli.queueTimeout }, events.emit));
+    }
     // With a front door, --duration bounds the whole run (the payload bounds itself).
-    if ((cli.listen !== undefined || cli.http !== undefined) && cli.duration !== undefined) {
+    if ((cli.listen !== undefined || cli.http !== undefined || cli.amqp !== undefined) && cli.duration !== undefined) {
       setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
     }
     return yield* producer.run();

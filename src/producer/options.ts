@@ -22,6 +22,7 @@ import {
   type Program,
 } from "../cli/index.js";
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../rpc/index.js";
+import { AmqpUrlError, parseAmqpUrl } from "../amqp/index.js";
 import type { DispatchOptions } from "./dispatch/producer.js";
 import type { PayloadOptions } from "./intake/payload.js";
 import type { LoadProfile } from "./intake/profiles.js";
@@ -47,6 +48,8 @@ export interface Cli extends DispatchOptions, PayloadOptions {
   readonly listen: TargetAddress | undefined;
   /** `--http [HOST:]PORT`: the HTTP front door (PROTOCOL §6), or `undefined`. */
   readonly http: TargetAddress | undefined;
+  /** `--amqp URL` (PROTOCOL §7): the shared task queue, or `undefined`. */
+  readonly amqp: { readonly url: string; readonly queue: string; readonly prefetch: number } | undefined;
   /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
   readonly limits: RequestLimits;
 }
@@ -56,6 +59,9 @@ export type ParsedCli = ParsedCommandLine<Cli>;
 const options = {
   listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
   http: option(text("[HOST:]PORT"), { help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics" }),
+  amqp: option(text("URL"), { help: "also take tasks from a shared RabbitMQ queue: amqp://USER:PASS@HOST:PORT[/VHOST]" }),
+  "amqp-queue": option(text("NAME"), { help: "--amqp: the durable task queue", default: "rpc_tasks" }),
+  prefetch: option(integer(1, 65_535), { help: "--amqp: unacked tasks this producer may hold (default: twice the number of targets)" }),
   payload: flag("run the simulated client payload beside the front doors (it runs alone when none is named)"),
   "read-timeout": option(seconds({ beyond: "refuse" }), {
     help: "front doors: time a client has to send a complete request",
@@ -137,11 +143,23 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     profile,
     quiet: values.quiet,
     report: values.report === undefined ? undefined : writableReportPath(values.report),
-    payload: values.payload || (listen === undefined && http === undefined),
+    payload: values.payload || (listen === undefined && http === undefined && values.amqp === undefined),
+    amqp: values.amqp === undefined ? undefined : { url: amqpUrl(values.amqp), queue: values["amqp-queue"], prefetch: values.prefetch ?? 2 * targets.length },
     listen,
     http,
     limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
+}
+
+/** The `--amqp` URL, checked now so a typo is bad usage rather than a broker that is never found. */
+function amqpUrl(url: string): string {
+  try {
+    parseAmqpUrl(url);
+  } catch (error) {
+    if (error instanceof AmqpUrlError) throw new UsageError(`--amqp: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return url;
 }
 
 /** Parses the producer's arguments (without node and the script). */
