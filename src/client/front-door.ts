@@ -9,6 +9,8 @@ import type { Operation } from "../loop/index.js";
 import { SocketError, TimeoutError } from "../loop/index.js";
 import { parseReply, RpcError, type RpcErrorCode } from "../rpc/index.js";
 import { RpcClient } from "../producer/dispatch/client.js";
+import { AmqpError, connectAmqp, type AmqpConnection } from "../amqp/index.js";
+import { AmqpRpcClient } from "../amqp/rpc-client.js";
 import type { TargetAddress } from "../producer/dispatch/targets.js";
 
 /** What a server answered. */
@@ -22,6 +24,8 @@ export class TransportError extends Error {
 export interface FrontDoor {
   /** `127.0.0.1:9000`, `http://127.0.0.1:8080/rpc`: what the logs call it. */
   readonly name: string;
+  /** Gets ready before the first request (a broker connection); nothing to do for most doors. */
+  open(): Operation<void>;
   send(command: string): Operation<Answer>;
   /** Frees what the door holds (a keep-alive agent, a broker connection). */
   close(): void;
@@ -52,6 +56,8 @@ export class LineDoor implements FrontDoor {
       throw error;
     }
   }
+
+  *open(): Operation<void> {}
 
   close(): void {}
 }
@@ -87,7 +93,61 @@ export class HttpDoor implements FrontDoor {
     throw new TransportError(`${this.name} answered HTTP ${status} without an RPC answer${body === "" ? "" : `: ${JSON.stringify(body.slice(0, 200))}`}`);
   }
 
+  *open(): Operation<void> {}
+
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/**
+ * The shared RabbitMQ queue of producers started with `--amqp` (PROTOCOL §7), by RabbitMQ's RPC
+ * pattern: an exclusive reply queue, a `correlation_id` per request, the first answer wins (answers
+ * are at least once).
+ */
+export class AmqpDoor implements FrontDoor {
+  readonly name: string;
+  private connection: AmqpConnection | undefined;
+  private client: AmqpRpcClient | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly queue: string,
+    private readonly timeoutSeconds: number,
+    display: string,
+  ) {
+    this.name = `${display} queue ${queue}`;
+  }
+
+  /** Connects, once, before the first request: a load sends many at once, on one connection. */
+  *open(): Operation<void> {
+    try {
+      this.connection = yield* connectAmqp(this.url, { name: "rpc client" });
+      this.client = yield* AmqpRpcClient.open(this.connection, { queue: this.queue, timeout: this.timeoutSeconds });
+    } catch (error) {
+      if (error instanceof AmqpError) throw new TransportError(error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  *send(command: string): Operation<Answer> {
+    if (this.client === undefined) throw new Error("AmqpDoor.send before open (a bug)");
+    let text: string;
+    try {
+      text = yield* this.client.call(command);
+    } catch (error) {
+      if (error instanceof AmqpError) throw new TransportError(error.message, { cause: error });
+      if (error instanceof TimeoutError) throw new TransportError(`no answer through ${this.name} within ${error.seconds} s`, { cause: error });
+      throw error;
+    }
+    const reply = parseReply(text);
+    if (reply.kind === "value") return { kind: "result", text: reply.value };
+    if (reply.kind === "error") return { kind: "error", code: reply.error.code, message: reply.error.message };
+    throw new TransportError(`an empty answer through ${this.name}`);
+  }
+
+  close(): void {
+    this.client?.close();
+    this.connection?.close();
   }
 }

@@ -1,26 +1,61 @@
 /**
  * The client's entry point (PROTOCOL §8): ./run_rpc_client.sh runs it (bundled into
- * dist/client.js). It runs on the loop like the producer: the request is a coroutine.
- * Exit codes: 0 for a result, 1 for an ERROR answer or a failure, 2 for bad usage.
+ * dist/client.js). It runs on the loop like the producer: a request, or the whole load, is a
+ * coroutine. Exit codes: 0 for a result (every task succeeded), 1 for an ERROR answer or a failure
+ * (some task failed), 2 for bad usage.
  */
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
-import { run, startTrace } from "../loop/index.js";
-import { CLIENT, parseClientCli, type ClientOptions } from "./command-line.js";
-import { answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
+import { run, startTrace, type TraceRecording } from "../loop/index.js";
+import { ProducerEventStream } from "../producer/dispatch/event-stream.js";
+import type { Sampler } from "../producer/dispatch/producer.js";
+import { createLogger } from "../producer/telemetry/log.js";
+import { SummaryTally } from "../producer/telemetry/run-summary.js";
+import { LiveStats } from "../producer/telemetry/stats.js";
+import { CLIENT, parseClientCli, type ClientOptions, type LoadOptions } from "./command-line.js";
+import { AmqpDoor, answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
+import { sendLoad } from "./load.js";
 
 function open(options: ClientOptions): FrontDoor {
   const { destination, timeout, maxReplyBytes } = options;
-  return destination.kind === "line" ? new LineDoor(destination.target, timeout, maxReplyBytes) : new HttpDoor(destination.url, timeout, maxReplyBytes);
+  switch (destination.kind) {
+    case "line":
+      return new LineDoor(destination.target, timeout, maxReplyBytes);
+    case "http":
+      return new HttpDoor(destination.url, timeout, maxReplyBytes);
+    case "amqp":
+      return new AmqpDoor(destination.url, destination.queue, timeout, destination.display);
+  }
 }
 
-function sendOne(options: ClientOptions): void {
-  const door = open(options);
-  const trace = options.trace === undefined ? undefined : startTrace({ seconds: options.traceSeconds, processName: "client" });
-  const where = options.destination.kind === "line" ? options.destination.target.name : options.destination.url.host;
+function failedByBug(error: unknown): void {
+  process.stderr.write(`run_rpc_client.sh failed (a bug): ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}
+
+/** `--trace FILE.json`: starts recording the loop now; `written` writes it (at the run's end). */
+function traceFor(options: ClientOptions): { written: () => void } {
+  const file = options.trace;
+  const trace: TraceRecording | undefined = file === undefined ? undefined : startTrace({ seconds: options.traceSeconds, processName: "client" });
+  return {
+    written() {
+      if (trace === undefined || file === undefined) return;
+      try {
+        trace.write(file);
+      } catch (error) {
+        process.stderr.write(`run_rpc_client.sh: could not write the trace ${file}: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    },
+  };
+}
+
+function sendOne(door: FrontDoor, command: string, options: ClientOptions): void {
+  const trace = traceFor(options);
   run(
     function* () {
       try {
-        return yield* door.send(options.command);
+        yield* door.open();
+        return yield* door.send(command);
       } finally {
         door.close();
       }
@@ -33,28 +68,71 @@ function sendOne(options: ClientOptions): void {
         process.stderr.write(`run_rpc_client.sh: ${outcome.error.message}\n`);
         process.exitCode = 1;
       } else {
-        process.stderr.write(`run_rpc_client.sh failed (a bug): ${(outcome.error as Error)?.stack ?? String(outcome.error)}\n`);
-        process.exitCode = 1;
+        failedByBug(outcome.error);
       }
-      if (trace !== undefined && options.trace !== undefined) {
-        try {
-          trace.write(options.trace);
-        } catch (error) {
-          process.stderr.write(`run_rpc_client.sh: could not write the trace ${options.trace}: ${(error as Error).message}\n`);
-          process.exitCode = 1;
-        }
+      trace.written();
+    },
+    `request → ${door.name}`,
+  );
+}
+
+/** The payload through the door, with the producer's own events, live stats and summary. */
+function sendLoadThrough(door: FrontDoor, load: LoadOptions, options: ClientOptions): void {
+  const trace = traceFor(options);
+  const targets = [door.name];
+  const events = new ProducerEventStream();
+  const tally = new SummaryTally(targets);
+  events.subscribe((event) => tally.observe(event));
+  const samplers: Sampler[] = [];
+  if (load.statsEvery > 0) {
+    const stats = new LiveStats(targets);
+    events.subscribe((event) => stats.observe(event));
+    samplers.push({ every: load.statsEvery, sample: (g) => events.emit(stats.snapshot(g.queueDepth, g.inFlight, (target) => g.isUp(target))) });
+  }
+  const output = createLogger(load.logFormat, undefined, { quiet: load.quiet });
+  events.subscribe((event) => output.log(event));
+  const { payload } = load;
+  events.emit({
+    event: "started",
+    targets,
+    options: { load: true, interval: payload.interval, fib_share: payload.fibShare, fib_min: payload.fibMin, fib_max: payload.fibMax, seed: payload.seed, tasks: payload.tasks ?? null, duration: payload.duration ?? null },
+  });
+  run(
+    function* () {
+      try {
+        yield* door.open();
+        return yield* sendLoad(door, payload, events.emit, samplers);
+      } finally {
+        door.close();
       }
     },
-    `request → ${where}`,
+    (outcome) => {
+      trace.written();
+      if (!outcome.ok && outcome.error instanceof TransportError) {
+        process.stderr.write(`run_rpc_client.sh: ${outcome.error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (!outcome.ok) return failedByBug(outcome.error);
+      events.emit({ event: "summary", ...tally.summary() });
+      process.exitCode = outcome.value.failed === 0 && outcome.value.lost === 0 ? 0 : 1; // the log flushes at exit
+    },
+    `load → ${door.name}`,
   );
 }
 
 const options = commandLineOrExit(parseClientCli(process.argv.slice(2)));
 if (options !== undefined) {
-  const host = options.destination.kind === "line" ? options.destination.target.host : options.destination.url.hostname;
+  const { destination } = options;
+  const host = destination.kind === "line" ? destination.target.host : destination.kind === "http" ? destination.url.hostname : new URL(destination.url).hostname;
   findUnresolvedHost([host], (unresolved) => {
-    if (unresolved === undefined) return sendOne(options);
-    process.stderr.write(`${usageLine(CLIENT, `the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);
-    process.exitCode = 2;
+    if (unresolved !== undefined) {
+      process.stderr.write(`${usageLine(CLIENT, `the host ${unresolved.host} does not resolve (${unresolved.code})`)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const door = open(options);
+    if (options.load !== undefined) sendLoadThrough(door, options.load, options);
+    else if (options.command !== undefined) sendOne(door, options.command, options);
   });
 }

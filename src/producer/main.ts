@@ -7,6 +7,7 @@
 import { listen, run, SocketError, startTrace, type Operation, type TraceRecording } from "../loop/index.js";
 import type { Intake } from "./dispatch/intake.js";
 import { ListenIntake } from "./intake/listen.js";
+import { AmqpIntake } from "./intake/amqp.js";
 import { HttpIntake } from "./intake/http.js";
 import { serveHttp } from "../http/server.js";
 import type { ProducerEvent } from "./dispatch/events.js";
@@ -15,7 +16,6 @@ import { ProducerEventStream } from "./dispatch/event-stream.js";
 import type { RunCounts } from "./dispatch/ledger.js";
 import { Producer, type Sampler } from "./dispatch/producer.js";
 import { ClientPayload } from "./intake/payload.js";
-import { gapFunction } from "./intake/profiles.js";
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
 import { createLogger } from "./telemetry/log.js";
@@ -53,7 +53,7 @@ function start(cli: Cli): void {
 
   events.emit({ event: "started", targets, options });
   const intakes: Intake[] = [];
-  if (cli.payload) intakes.push(new ClientPayload({ ...cli, gap: gapFunction(cli.profile, cli.interval, cli.seed) }));
+  if (cli.payload) intakes.push(new ClientPayload(cli));
   const producer = new Producer(cli, intakes, events.emit, samplers);
   const trace =
     cli.trace === undefined
@@ -78,8 +78,11 @@ function start(cli: Cli): void {
       const views = { targets, gauges: () => producer.gauges, latestStats: () => latestStats, metrics: () => metrics.render(producer.gauges) };
       producer.addIntake(new HttpIntake(listener, doorOptions, views, events.emit));
     }
+    if (cli.amqp !== undefined) {
+      producer.addIntake(new AmqpIntake({ ...cli.amqp, limits: cli.limits, queueTimeout: cli.queueTimeout }, events.emit));
+    }
     // With a front door, --duration bounds the whole run (the payload bounds itself).
-    if ((cli.listen !== undefined || cli.http !== undefined) && cli.duration !== undefined) {
+    if ((cli.listen !== undefined || cli.http !== undefined || cli.amqp !== undefined) && cli.duration !== undefined) {
       setTimeout(() => producer.requestShutdown("--duration"), cli.duration * 1000).unref();
     }
     return yield* producer.run();

@@ -8,30 +8,29 @@ import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
   UsageError,
-  decimal,
   flag,
   helpText,
   integer,
   logFormatOption,
-  oneOf,
   option,
   parseCommandLine,
   seconds,
   text,
-  twoColumns,
   type LogFormat,
   type OptionValues,
   type ParsedCommandLine,
   type Program,
 } from "../cli/index.js";
-import { DEFAULT_REQUEST_LIMITS, MAX_FIB_LIMIT, type RequestLimits } from "../rpc/index.js";
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../rpc/index.js";
+import { AmqpUrlError, parseAmqpUrl } from "../amqp/index.js";
 import type { DispatchOptions } from "./dispatch/producer.js";
 import type { PayloadOptions } from "./intake/payload.js";
-import { loadProfile, PROFILE_HELP, PROFILE_NAMES, ProfileError, type LoadProfile } from "./intake/profiles.js";
+import type { LoadProfile } from "./intake/profiles.js";
+import { PAYLOAD_OPTIONS, payloadSettings, PROFILES_HELP } from "./intake/payload-options.js";
 import { parseTarget, parseTargets, TargetError, type TargetAddress } from "./dispatch/targets.js";
 import { DEFAULT_MAX_REPLY_BYTES } from "./dispatch/client.js";
 
-export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
+export interface Cli extends DispatchOptions, PayloadOptions {
   /** Seconds to make tasks for; `undefined` for no limit. */
   readonly duration: number | undefined;
   /** Seconds between two `stats` events; 0 for none. */
@@ -52,20 +51,20 @@ export interface Cli extends DispatchOptions, Omit<PayloadOptions, "gap"> {
   readonly listen: TargetAddress | undefined;
   /** `--http [HOST:]PORT`: the HTTP front door (PROTOCOL §6), or `undefined`. */
   readonly http: TargetAddress | undefined;
+  /** `--amqp URL` (PROTOCOL §7): the shared task queue, or `undefined`. */
+  readonly amqp: { readonly url: string; readonly queue: string; readonly prefetch: number } | undefined;
   /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
   readonly limits: RequestLimits;
 }
 
 export type ParsedCli = ParsedCommandLine<Cli>;
 
-// Gaps between tasks are at most 5 × --interval (sine, ramp) or --burst-size × --interval (burst):
-// these bounds keep every gap within what a timer holds.
-const MAX_INTERVAL_SECONDS = 3600;
-const MAX_BURST_SIZE = 500;
-
 const options = {
   listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
   http: option(text("[HOST:]PORT"), { help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics" }),
+  amqp: option(text("URL"), { help: "also take tasks from a shared RabbitMQ queue: amqp://USER:PASS@HOST:PORT[/VHOST]" }),
+  "amqp-queue": option(text("NAME"), { help: "--amqp: the durable task queue", default: "rpc_tasks" }),
+  prefetch: option(integer(1, 65_535), { help: "--amqp: unacked tasks this producer may hold (default: twice the number of targets)" }),
   payload: flag("run the simulated client payload beside the front doors (it runs alone when none is named)"),
   "read-timeout": option(seconds({ beyond: "refuse" }), {
     help: "front doors: time a client has to send a complete request",
@@ -75,20 +74,7 @@ const options = {
     help: "front doors: longest request in bytes, its newline not counted",
     default: DEFAULT_REQUEST_LIMITS.maxRequestBytes,
   }),
-  interval: option(seconds({ zero: "as fast as the queue takes them", max: MAX_INTERVAL_SECONDS, beyond: "refuse" }), {
-    help: "mean time between two tasks the payload makes",
-    default: 0.5,
-  }),
-  profile: option(oneOf(PROFILE_NAMES), { help: 'how tasks spread over time; see "Load profiles" below', placeholder: "NAME", default: "constant" }),
-  "burst-size": option(integer(1, MAX_BURST_SIZE), { help: "tasks per burst of --profile burst", default: 10 }),
-  period: option(seconds({ beyond: "refuse" }), { help: "length of one swing of --profile sine", default: 20 }),
-  "fib-share": option(decimal(0, 1, "P"), { help: "probability that a task is fibonacci_generator calculate N; else neural_analyzer polarity", default: 0.5 }),
-  "fib-min": option(integer(0, MAX_FIB_LIMIT), { help: "smallest N for fibonacci tasks", default: 100 }),
-  "fib-max": option(integer(0, MAX_FIB_LIMIT), { help: "largest N for fibonacci tasks (N is uniform in fib-min..fib-max)", default: 10_000 }),
-  "sleep-ms": option(integer(0, 10_000, "MS"), { help: "make every task system sleep MS instead (a wait that uses no CPU)" }),
-  seed: option(integer(0, 2 ** 32 - 1), { help: "seed of the task stream: the same seed gives the same tasks", default: 0 }),
-  tasks: option(integer(1, 1_000_000_000), { help: "make N tasks, wait until each is final, print the summary and exit" }),
-  duration: option(seconds({ beyond: "refuse" }), { help: "make tasks for this long, then the same (with --tasks: whichever ends first)" }),
+  ...PAYLOAD_OPTIONS,
   timeout: option(seconds({ beyond: "never" }), { help: "limit for a whole call: connect, send, read the reply", default: 5 }),
   retries: option(integer(0, 100), { help: "retries of a call that failed by transport or with ERROR internal, on another consumer when one is up", default: 2 }),
   "queue-limit": option(integer(1, 10_000_000), { help: "most tasks in the queue; when it is full the payload waits (backpressure)", default: 1000 }),
@@ -115,8 +101,7 @@ Without --tasks or --duration it runs until SIGINT/SIGTERM: then it stops making
 calls in flight finish, fails the queued tasks with "shutdown" and prints the summary. A second
 signal exits at once (still printing the summary).`,
   options,
-  epilogue: `Load profiles (--profile), each with --interval as the mean gap between tasks:
-${twoColumns(PROFILE_NAMES.map((name) => [name, PROFILE_HELP[name]]))}
+  epilogue: `${PROFILES_HELP}
 
 Exit codes: 0 every task succeeded, 1 some task failed, 2 bad usage.
 
@@ -131,17 +116,7 @@ Examples:
 export const USAGE = helpText(PRODUCER);
 
 function build(values: OptionValues<typeof options>, positionals: readonly string[]): Cli {
-  const fibMin = values["fib-min"];
-  const fibMax = values["fib-max"];
-  if (fibMin > fibMax) throw new UsageError(`--fib-min ${fibMin} is larger than --fib-max ${fibMax}`);
-  const { interval, tasks, duration } = values;
-  let profile;
-  try {
-    profile = loadProfile(values.profile, { burstSize: values["burst-size"], period: values.period, interval, duration, tasks });
-  } catch (error) {
-    if (error instanceof ProfileError) throw new UsageError(error.message, { cause: error });
-    throw error;
-  }
+  const { payload, profile } = payloadSettings(values);
   let targets;
   try {
     targets = parseTargets(positionals);
@@ -162,14 +137,7 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
   if (listen !== undefined && http !== undefined && listen.name === http.name) throw new UsageError(`--listen and --http are both ${listen.name}: give each its own port`);
   return {
     targets,
-    interval,
-    fibShare: values["fib-share"],
-    fibMin,
-    fibMax,
-    seed: values.seed,
-    sleepMs: values["sleep-ms"],
-    tasks,
-    duration,
+    ...payload,
     timeout: values.timeout,
     retries: values.retries,
     queueLimit: values["queue-limit"],
@@ -182,11 +150,23 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     report: values.report === undefined ? undefined : writablePath("--report", values.report),
     trace: values.trace === undefined ? undefined : writablePath("--trace", values.trace),
     traceSeconds: values["trace-seconds"],
-    payload: values.payload || (listen === undefined && http === undefined),
+    payload: values.payload || (listen === undefined && http === undefined && values.amqp === undefined),
+    amqp: values.amqp === undefined ? undefined : { url: amqpUrl(values.amqp), queue: values["amqp-queue"], prefetch: values.prefetch ?? 2 * targets.length },
     listen,
     http,
     limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
+}
+
+/** The `--amqp` URL, checked now so a typo is bad usage rather than a broker that is never found. */
+function amqpUrl(url: string): string {
+  try {
+    parseAmqpUrl(url);
+  } catch (error) {
+    if (error instanceof AmqpUrlError) throw new UsageError(`--amqp: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return url;
 }
 
 /** Parses the producer's arguments (without node and the script). */

@@ -35,7 +35,7 @@ describe("run_rpc_client.sh: one request", () => {
     for (const args of [[], ["9000"], ["notaport", "system", "ping"], ["--http", "ftp://x", "system", "ping"], ["--bogus", "9000", "system", "ping"]]) {
       const answer = await client(...args);
       expect(answer.code, args.join(" ")).toBe(2);
-      expect(answer.stderr, args.join(" ")).toMatch(/^error: .*; usage: run_rpc_client\.sh \[TARGET \| --http URL\] COMMAND \.\.\. \(--help lists them\)\n$/);
+      expect(answer.stderr, args.join(" ")).toMatch(/^error: .*; usage: run_rpc_client\.sh \[options\] \[TARGET\] \(COMMAND \.\.\. \| --load\) \(--help lists them\)\n$/);
     }
     const host = await client("no-such-host.invalid:9000", "system", "ping");
     expect(host.code).toBe(2);

@@ -118,3 +118,16 @@ describe("--listen: answers that come from the producer itself (ERROR unavailabl
     expect(producer.eventsNamed("task_sent").map((e) => e.id)).toEqual([1]);
   });
 });
+
+describe("--listen: nothing lost", () => {
+  it("answers every one of 200 waiting clients when a consumer is killed with SIGKILL", async () => {
+    const [a, b] = await Promise.all([startConsumer(), startConsumer()]);
+    const { producer, port } = await gateway([], [a.port, b.port]);
+    const answers = Array.from({ length: 200 }, () => ask(port, "system sleep 20\n"));
+    await waitUntil(() => producer.eventsNamed("task_done").length >= 20, "some tasks to be done", 20_000);
+    await a.stop("SIGKILL");
+    const texts = await Promise.all(answers);
+    expect(texts.filter((text) => text !== "slept 20\n")).toEqual([]);
+    expect(producer.eventsNamed("target_down").map((e) => e.target)).toEqual([`127.0.0.1:${a.port}`]);
+  }, 60_000);
+});

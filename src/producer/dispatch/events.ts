@@ -68,6 +68,8 @@ export type ProducerEvent =
       readonly source: string;
       /** The client, for a network intake (`host:port`, or the AMQP `reply_to`). */
       readonly client?: string;
+      /** `--amqp`: the broker delivered this message before (a producer died holding it). */
+      readonly redelivered?: boolean;
     }
   | { readonly event: "task_sent"; readonly id: number; readonly target: string; readonly attempt: number }
   | {
@@ -99,6 +101,10 @@ export type ProducerEvent =
   | { readonly event: "front_door"; readonly intake: string; readonly address: string }
   /** A front door met an error and goes on (a failed accept: too many open files, …). */
   | { readonly event: "front_door_error"; readonly intake: string; readonly address: string; readonly error: string }
+  /** `--amqp`: connected to the broker (`url` without the password), consuming the task queue. */
+  | { readonly event: "broker_up"; readonly url: string }
+  /** `--amqp`: the broker is lost (or could not be reached); reconnecting with capped back-off. */
+  | { readonly event: "broker_down"; readonly reason: string }
   | { readonly event: "queue_full"; readonly queue_limit: number }
   | { readonly event: "queue_has_room"; readonly blocked_s: number }
   | { readonly event: "shutdown"; readonly signal: string; readonly queued: number; readonly in_flight: number; readonly forced: boolean }

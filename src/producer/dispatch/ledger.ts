@@ -69,7 +69,7 @@ export class Ledger {
   queued(task: RpcTask, depth: number): void {
     this.produced++;
     this.pending.set(task.id, { task, state: INITIAL_STATE, queuedAt: performance.now(), sentAt: 0 });
-    const { source, client } = task.origin;
+    const { source, client, redelivered } = task.origin;
     this.emit({
       event: "task_queued",
       id: task.id,
@@ -79,6 +79,7 @@ export class Ledger {
       queue_depth: depth,
       source,
       ...(client === undefined ? {} : { client }),
+      ...(redelivered === true ? { redelivered } : {}),
     });
   }
 

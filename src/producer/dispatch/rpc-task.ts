@@ -31,6 +31,8 @@ export interface TaskOrigin {
   readonly source: string;
   /** The client, for a network intake: `host:port`, or an AMQP `reply_to`. */
   readonly client?: string;
+  /** True for a message the broker delivered before (another producer died holding it). */
+  readonly redelivered?: boolean;
   /** Told the task's final state, once. */
   answer?(outcome: TaskOutcome): void;
 }

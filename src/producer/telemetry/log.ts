@@ -139,7 +139,7 @@ export class TextLogger implements Logger {
     const { c } = this;
     switch (e.event) {
       case "started":
-        return `${c.bold("producer")} → ${e.targets.join(", ")}  ${Object.entries(e.options)
+        return `${c.bold(e.options.load === true ? "client --load" : "producer")} → ${e.targets.join(", ")}  ${Object.entries(e.options)
           .filter(([, value]) => value !== null)
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
@@ -164,6 +164,10 @@ export class TextLogger implements Logger {
         return `${tag(c.bold, "open")} ${e.intake === "http" ? "HTTP" : "line protocol"} front door listening on ${c.bold(e.address)} (--${e.intake})`;
       case "front_door_error":
         return `${tag(c.red, "door")} ${e.intake} ${e.address}: ${terminalText(e.error, MESSAGE_CHARS)}`;
+      case "broker_up":
+        return `${tag(c.green, "broker")} consuming the task queue at ${c.bold(terminalText(e.url, 120))} (--amqp)`;
+      case "broker_down":
+        return `${tag(c.red, "broker")} lost: ${terminalText(e.reason, MESSAGE_CHARS)}; no new tasks from it, reconnecting`;
       case "queue_full":
         return `${tag(c.magenta, "backlog")} the queue is full (${e.queue_limit} tasks): the payload waits for room`;
       case "queue_has_room":
