@@ -7,10 +7,7 @@
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { run, startTrace, type TraceRecording } from "../loop/index.js";
 import { ProducerEventStream } from "../producer/dispatch/event-stream.js";
-import type { Sampler } from "../producer/dispatch/producer.js";
-import { createLogger } from "../producer/telemetry/log.js";
-import { SummaryTally } from "../producer/telemetry/run-summary.js";
-import { LiveStats } from "../producer/telemetry/stats.js";
+import { observeRun } from "../producer/telemetry/observe-run.js";
 import { CLIENT, parseClientCli, type ClientOptions, type LoadOptions } from "./command-line.js";
 import { AmqpDoor, answerLine, HttpDoor, LineDoor, TransportError, type FrontDoor } from "./front-door.js";
 import { sendLoad } from "./load.js";
@@ -81,16 +78,7 @@ function sendLoadThrough(door: FrontDoor, load: LoadOptions, options: ClientOpti
   const trace = traceFor(options);
   const targets = [door.name];
   const events = new ProducerEventStream();
-  const tally = new SummaryTally(targets);
-  events.subscribe((event) => tally.observe(event));
-  const samplers: Sampler[] = [];
-  if (load.statsEvery > 0) {
-    const stats = new LiveStats(targets);
-    events.subscribe((event) => stats.observe(event));
-    samplers.push({ every: load.statsEvery, sample: (g) => events.emit(stats.snapshot(g.queueDepth, g.inFlight, (target) => g.isUp(target))) });
-  }
-  const output = createLogger(load.logFormat, undefined, { quiet: load.quiet });
-  events.subscribe((event) => output.log(event));
+  const { tally, samplers } = observeRun(events, targets, load);
   const { payload } = load;
   events.emit({
     event: "started",

@@ -14,13 +14,11 @@ import type { ProducerEvent } from "./dispatch/events.js";
 import { ProducerMetrics } from "./telemetry/metrics.js";
 import { ProducerEventStream } from "./dispatch/event-stream.js";
 import type { RunCounts } from "./dispatch/ledger.js";
-import { Producer, type Sampler } from "./dispatch/producer.js";
+import { Producer } from "./dispatch/producer.js";
 import { ClientPayload } from "./intake/payload.js";
 import { commandLineOrExit, findUnresolvedHost, usageLine } from "../cli/index.js";
 import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
-import { createLogger } from "./telemetry/log.js";
-import { SummaryTally } from "./telemetry/run-summary.js";
-import { LiveStats } from "./telemetry/stats.js";
+import { observeRun } from "./telemetry/observe-run.js";
 import { writeReport } from "./report/report.js";
 import { ReportRecorder } from "./report/report-data.js";
 
@@ -35,21 +33,9 @@ function start(cli: Cli): void {
 
   // One stream of events; every observer listens to it, and the log prints it last.
   const events = new ProducerEventStream();
-  const tally = new SummaryTally(targets);
-  events.subscribe((event) => tally.observe(event));
-  const samplers: Sampler[] = [];
-  if (cli.statsEvery > 0) {
-    const stats = new LiveStats(targets);
-    events.subscribe((event) => stats.observe(event));
-    samplers.push({ name: "stats", every: cli.statsEvery, sample: (g) => events.emit(stats.snapshot(g.queueDepth, g.inFlight, (target) => g.isUp(target))) });
-  }
   const recorder = cli.report === undefined ? undefined : new ReportRecorder({ targets, options, profile: cli.profile, interval: cli.interval });
-  if (recorder !== undefined) {
-    events.subscribe((event) => recorder.observe(event));
-    samplers.push(recorder);
-  }
-  const output = createLogger(cli.logFormat, undefined, { quiet: cli.quiet });
-  events.subscribe((event) => output.log(event));
+  const { tally, samplers } = observeRun(events, targets, cli, recorder === undefined ? [] : [recorder]);
+  if (recorder !== undefined) samplers.push(recorder);
 
   events.emit({ event: "started", targets, options });
   const intakes: Intake[] = [];

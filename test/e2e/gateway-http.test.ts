@@ -1,7 +1,8 @@
 // The producer's HTTP front door (PROTOCOL §6): POST /rpc, GET /rpc?q=, status by error code,
 // keep-alive, /healthz, /stats, /metrics.
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
+import { send } from "../helpers/http.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort, startConsumer, stopAll, waitUntil } from "../helpers/processes.js";
 import { startProducer, type RunningProducer } from "../helpers/producer.js";
@@ -13,24 +14,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-function send(port: number, method: string, path: string, body?: string, agent?: Agent): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, agent }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 async function gateway(args: readonly string[], targets: readonly number[]): Promise<{ producer: RunningProducer; port: number }> {
   const port = await freePort();

@@ -1,27 +1,10 @@
 import { Agent, request as httpRequest } from "node:http";
+import { send, type HttpAnswer as Answer } from "../helpers/http.js";
 import { describe, expect, it } from "vitest";
 import { HttpServerError, serveHttp, type HttpExchange, type HttpListener } from "../../src/http/server.js";
 import { spawn, SocketError, type Operation } from "../../src/loop/index.js";
 import { runValue } from "../loop/run-loop.js";
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-function send(port: number, method: string, path: string, body?: string, agent?: Agent): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, agent }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 /** Runs a server whose every exchange is handled by `handle`, while `client` runs against its port. */
 async function withServer<T>(handle: (exchange: HttpExchange) => Operation<void>, client: (port: number) => Promise<T>): Promise<T> {

@@ -5,12 +5,13 @@
  * `ERROR <code>: <message>` with a status by code. Beside it: `/healthz`, `/stats`, `/metrics`.
  */
 import { HttpServerError, type HttpExchange, type HttpListener } from "../../http/server.js";
-import { Queue, SocketError, spawn, type Operation } from "../../loop/index.js";
+import { Queue, spawn, type Operation } from "../../loop/index.js";
 import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
 import type { Emit, ProducerEvent } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
 import type { Gauges } from "../dispatch/producer.js";
 import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { acceptEach } from "./accept-each.js";
 import { answerFor, queueFull, type FrontDoorAnswer } from "./answer.js";
 import type { FrontDoorOptions } from "./listen.js";
 
@@ -52,22 +53,9 @@ export class HttpIntake implements Intake {
     this.name = `http ${listener.address}`;
   }
 
+  /** Accepts clients until halted (at shutdown); their exchanges run on in the producer's scope. */
   *run(inbox: Inbox): Operation<void> {
-    try {
-      for (;;) {
-        let exchange: HttpExchange;
-        try {
-          exchange = yield* this.listener.accept();
-        } catch (error) {
-          if (!(error instanceof SocketError) || error.code === "ECLOSED") throw error;
-          this.emit({ event: "front_door_error", intake: "http", address: this.listener.address, error: error.message });
-          continue;
-        }
-        inbox.serve(() => this.route(exchange, inbox), `client ${exchange.peer}`);
-      }
-    } finally {
-      this.listener.close();
-    }
+    yield* acceptEach(this.listener, "http", this.emit, (exchange: HttpExchange) => inbox.serve(() => this.route(exchange, inbox), `client ${exchange.peer}`));
   }
 
   private *route(exchange: HttpExchange, inbox: Inbox): Operation<void> {

@@ -13,6 +13,7 @@ import { formatErrorReply, parseRequest, RpcError, type RequestLimits } from "..
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
 import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { acceptEach } from "./accept-each.js";
 import { answerFor, queueFull } from "./answer.js";
 import { readRequest } from "./read-request.js";
 
@@ -38,21 +39,7 @@ export class ListenIntake implements Intake {
 
   /** Accepts clients until halted (at shutdown); their exchanges run on in the producer's scope. */
   *run(inbox: Inbox): Operation<void> {
-    try {
-      for (;;) {
-        let client: Connection;
-        try {
-          client = yield* this.listener.accept();
-        } catch (error) {
-          if (!(error instanceof SocketError) || error.code === "ECLOSED") throw error;
-          this.emit({ event: "front_door_error", intake: "listen", address: this.listener.address, error: error.message });
-          continue;
-        }
-        inbox.serve(() => serveClient(client, inbox, this.options), `client ${client.peer}`);
-      }
-    } finally {
-      this.listener.close();
-    }
+    yield* acceptEach(this.listener, "listen", this.emit, (client: Connection) => inbox.serve(() => serveClient(client, inbox, this.options), `client ${client.peer}`));
   }
 }
 
