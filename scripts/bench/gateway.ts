@@ -105,7 +105,8 @@ async function startGateway(name: GatewayName | "http", ports: readonly number[]
     // Raise the soft descriptor limit to the hard one first: 10,000 clients need 10,000 sockets.
     child = startProcess("bash", ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', join(root, "run_rpc_producer.sh"), door, address, ...PRODUCER_LOGGING, ...extra, ...targets], { output: "tail" });
   } else if (name === "native") {
-    child = startProcess(process.execPath, ["--import", "tsx", join(drivers, "native-gateway.ts"), "--listen", address, "--targets", targets.join(","), ...extra], { output: "tail" });
+    // The producer's memory flags (run_rpc_producer.sh), so peak RSS compares like with like.
+    child = startProcess(process.execPath, ["--max-semi-space-size=2", "--heap-growing-percent=20", "--import", "tsx", join(drivers, "native-gateway.ts"), "--listen", address, "--targets", targets.join(","), ...extra], { output: "tail" });
   } else {
     child = startProcess("python3", [join(drivers, "asyncio_gateway.py"), "--listen", address, "--targets", targets.join(","), ...extra], { output: "tail" });
   }
@@ -230,6 +231,7 @@ async function throughGateway(
 // 1. Concurrency
 
 interface ConcurrencyResult {
+  readonly gateway: "ours" | "native";
   readonly clients: number;
   readonly consumers: number;
   readonly connected: number;
@@ -265,17 +267,18 @@ function connectClient(port: number): Promise<Client> {
   });
 }
 
-async function concurrency(): Promise<ConcurrencyResult> {
+/** `name`: ours (the goal) or native (for comparison: what the same clients cost a minimal gateway). */
+async function concurrency(name: "ours" | "native"): Promise<ConcurrencyResult> {
   const own = openFilesLimit("self");
   if (own !== undefined && own < manyClients + FD_SPARE) {
     throw new Error(`this process may open ${own} files (ulimit -n), ${manyClients} clients need ${manyClients + FD_SPARE}: raise it (ulimit -n) or pass --clients`);
   }
-  log(`concurrency: starting ${CONCURRENCY_CONSUMERS} consumers`);
+  log(`concurrency (${name}): starting ${CONCURRENCY_CONSUMERS} consumers`);
   const consumers = await startConsumers(CONCURRENCY_CONSUMERS);
   try {
     // --read-timeout 120: the first clients wait idle, on purpose, while the others are opened.
     const gateway = await startGateway(
-      "ours",
+      name,
       consumers.map((c) => c.port),
       ["--queue-limit", String(manyClients), "--read-timeout", "120"],
     );
@@ -285,7 +288,7 @@ async function concurrency(): Promise<ConcurrencyResult> {
     let peakKb = 0;
     const poll = setInterval(() => (peakKb = Math.max(peakKb, vmHwmKb(pid) ?? 0)), 20);
     try {
-      log(`concurrency: opening ${manyClients.toLocaleString("en")} clients to the producer's --listen (fd limit: ${own}, producer's ${producerFdLimit})`);
+      log(`concurrency (${name}): opening ${manyClients.toLocaleString("en")} clients to the gateway (fd limit: ${own}, producer's ${producerFdLimit})`);
       const clients: Client[] = [];
       let connectFailures = 0;
       let next = 0;
@@ -326,6 +329,7 @@ async function concurrency(): Promise<ConcurrencyResult> {
       peakKb = Math.max(peakKb, vmHwmKb(pid) ?? 0);
       await gateway.process.stop("SIGTERM", 10_000);
       return {
+        gateway: name,
         clients: manyClients,
         consumers: CONCURRENCY_CONSUMERS,
         connected: clients.length,
@@ -475,6 +479,8 @@ interface Results {
   readonly machine: { cpus: number; cpuModel: string; node: string; python: string | null; loadAvgStart: number[]; loadAvgEnd: number[] };
   readonly config: { rounds: number; secondsPerRun: number; warmupPerRun: number; quick: boolean; inflight: number; producerLogging: string };
   readonly concurrency: ConcurrencyResult | null;
+  /** The same clients against the native gateway, for comparison. */
+  readonly concurrencyNative: ConcurrencyResult | null;
   readonly throughput: readonly ThroughputRow[];
   readonly latency: LatencyResult | null;
   readonly http: readonly HttpRow[];
@@ -492,8 +498,10 @@ function summaryLines(r: Omit<Results, "summary" | "machine" | "config">): Summa
     out.push({ measure: `gateway ${c.clients.toLocaleString("en")} clients at once, ${c.consumers} consumers: answered pong`, value: `${c.answeredPong.toLocaleString("en")} in ${fixed(c.answerMs / 1000, 1)} s`, goal: `${c.clients.toLocaleString("en")}`, met: c.answeredPong === c.clients });
     out.push({ measure: `gateway ${c.clients.toLocaleString("en")} clients at once: producer peak RSS`, value: `${fixed(c.peakRssMb, 1)} MB`, goal: `≤ ${GOAL_RSS_MB} MB`, met: c.peakRssMb <= GOAL_RSS_MB });
   }
+  const n = r.concurrencyNative;
+  if (n) out.push({ measure: `gateway ${n.clients.toLocaleString("en")} clients at once, native gateway: pong, peak RSS`, value: `${n.answeredPong.toLocaleString("en")}, ${fixed(n.peakRssMb, 1)} MB`, goal: "", met: null });
   for (const row of r.throughput) {
-    out.push({ measure: `gateway ${row.mix}, ${INFLIGHT} in flight, ${THROUGHPUT_CONSUMERS} consumers: ours/native`, value: `${fixed(row.oursOverNative, 2)} (${rate(row.ours.callsPerS)} vs ${rate(row.native.callsPerS)}/s)`, goal: `≥ ${GOAL_NATIVE}`, met: row.oursOverNative >= GOAL_NATIVE });
+    out.push({ measure: `gateway ${row.mix}, ${INFLIGHT} in flight, ${THROUGHPUT_CONSUMERS} consumers: ours/native`, value: `${fixed(row.oursOverNative, 2)} (${rate(row.ours.callsPerS)} vs ${rate(row.native.callsPerS)}/s; CPU ${fixed(row.ours.gatewayCpuUsPerCall, 0)} vs ${fixed(row.native.gatewayCpuUsPerCall, 0)} µs/req)`, goal: `≥ ${GOAL_NATIVE}`, met: row.oursOverNative >= GOAL_NATIVE });
     if (row.oursOverPython !== null) out.push({ measure: `gateway ${row.mix}: ours/python (asyncio)`, value: `${fixed(row.oursOverPython, 2)} (python ${rate(row.python?.callsPerS)}/s)`, goal: "", met: null });
   }
   if (r.latency) out.push({ measure: "gateway added latency, p50 via ours − direct (1 client, ping)", value: `${fixed(r.latency.oursAddedMs, 3)} ms`, goal: `≤ ${GOAL_ADDED_MS} ms`, met: r.latency.oursAddedMs <= GOAL_ADDED_MS });
@@ -514,15 +522,15 @@ function report(results: Results): string {
     `${config.rounds} rounds × ${config.secondsPerRun} s per gateway (after a ${config.warmupPerRun} s warm-up), a fresh gateway process each run, turns rotating; ` +
       `producer: ${config.producerLogging}`,
   ];
-  const c = results.concurrency;
-  if (c) {
+  for (const c of [results.concurrency, results.concurrencyNative]) {
+    if (!c) continue;
     lines.push(
       "",
-      `concurrency: ${c.clients.toLocaleString("en")} line-protocol clients to --listen (queue limit ${c.clients}), ${c.consumers} consumers: ` +
+      `concurrency, ${c.gateway === "ours" ? "ours (producer --listen)" : "native gateway, for comparison"}: ${c.clients.toLocaleString("en")} line-protocol clients to --listen (queue limit ${c.clients}), ${c.consumers} consumers: ` +
         `${c.connected.toLocaleString("en")} connected in ${fixed(c.openMs / 1000, 1)} s (${c.connectFailures} failed), then each sent \`system ping\`: ` +
         `${c.answeredPong.toLocaleString("en")} answered pong in ${fixed(c.answerMs / 1000, 1)} s, ${c.noAnswer} no answer, other answers ${JSON.stringify(c.otherAnswers)}; ` +
-        `producer peak RSS ${fixed(c.peakRssMb, 1)} MB (goal ≤ ${GOAL_RSS_MB}), fd limit ${c.producerFdLimit ?? "?"}; ` +
-        `its summary: ${c.producer ? `produced ${c.producer.produced}, succeeded ${c.producer.succeeded}, failed ${c.producer.failed}, lost ${c.producer.lost}` : "not found"}`,
+        `gateway peak RSS ${fixed(c.peakRssMb, 1)} MB${c.gateway === "ours" ? ` (goal ≤ ${GOAL_RSS_MB})` : ""}, fd limit ${c.producerFdLimit ?? "?"}` +
+        (c.gateway === "ours" ? `; its summary: ${c.producer ? `produced ${c.producer.produced}, succeeded ${c.producer.succeeded}, failed ${c.producer.failed}, lost ${c.producer.lost}` : "not found"}` : ""),
     );
   }
   if (results.throughput.length > 0) {
@@ -578,7 +586,8 @@ async function main(): Promise<void> {
   if (python === null) log("python3 not found: the asyncio gateway is skipped");
   const gateways: GatewayName[] = python === null ? ["ours", "native"] : ["ours", "native", "python"];
 
-  const concurrencyResult = parts.has("concurrency") ? await concurrency() : null;
+  const concurrencyResult = parts.has("concurrency") ? await concurrency("ours") : null;
+  const concurrencyNative = parts.has("concurrency") ? await concurrency("native") : null;
   let throughputRows: ThroughputRow[] = [];
   let latencyResult: LatencyResult | null = null;
   let httpRows: HttpRow[] = [];
@@ -595,13 +604,15 @@ async function main(): Promise<void> {
     }
   }
   const cpus = os.cpus();
-  const measured = { concurrency: concurrencyResult, throughput: throughputRows, latency: latencyResult, http: httpRows };
+  const measured = { concurrency: concurrencyResult, concurrencyNative, throughput: throughputRows, latency: latencyResult, http: httpRows };
   const results: Results = {
     machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? "unknown", node: process.version, python, loadAvgStart, loadAvgEnd: os.loadavg() },
     config: { rounds, secondsPerRun: seconds, warmupPerRun: warmup, quick, inflight: INFLIGHT, producerLogging: PRODUCER_LOGGING.join(" ") },
     ...measured,
     summary: summaryLines(measured),
   };
+  // With --json (npm run bench), the full table still goes to stderr, where the runner shows it.
+  if (opts.json) log(`\n${report(results)}\n`);
   process.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : `${report(results)}\n`);
 }
 

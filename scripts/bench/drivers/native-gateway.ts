@@ -141,7 +141,8 @@ function serve(client: net.Socket): void {
   });
 }
 
-const server = net.createServer({ noDelay: true }, serve);
+// allowHalfOpen: a client that half-closes after its request (as `nc` does) still gets its answer.
+const server = net.createServer({ noDelay: true, allowHalfOpen: true }, serve);
 for (const { host, port } of targets) void worker(host, port);
 const listen = split(values.listen);
 server.listen({ host: listen.host, port: listen.port, backlog: 511 }, () => {
