@@ -472,7 +472,7 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
       haltsUnderWay--;
     }
     const error = combine(this.cleanupErrors ?? []);
-    this.settle(error === undefined ? failure(new HaltedError(`${this.describe()} was halted`)) : failure(error), error === undefined);
+    this.settle(error === undefined ? haltedOutcome(this as Coroutine<unknown>) : failure(error), error === undefined);
   }
 
   private runTeardown(): void {
@@ -556,6 +556,21 @@ export class Coroutine<T> implements Task<T>, Steppable, TaskHandle {
 }
 
 /** A watcher is user code: its exception is its own bug, reported as uncaught, never the loop's. */
+/**
+ * A halted task's outcome. Its `HaltedError` — a stack trace and a message — is made only when
+ * someone reads it (an `onExit`, a watcher): most halted tasks are helpers nobody joins (a front
+ * door's client watcher, a timebox's child), and building one per halt showed in profiles.
+ */
+function haltedOutcome(task: Coroutine<unknown>): Result<never> {
+  let error: HaltedError | undefined;
+  return {
+    ok: false,
+    get error(): HaltedError {
+      return (error ??= new HaltedError(`${task.describe()} was halted`));
+    },
+  };
+}
+
 function callWatcher<T>(watcher: Watcher<T>, outcome: Result<T>, halted: boolean): void {
   try {
     watcher(outcome, halted);
