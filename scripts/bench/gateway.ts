@@ -29,6 +29,7 @@ import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { median, stopEverythingOnSignals, table, vmHwmKb } from "./measure.js";
 
 const drivers = join(import.meta.dirname, "drivers");
 
@@ -122,23 +123,7 @@ async function startGateway(name: GatewayName | "http", ports: readonly number[]
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function median(values: readonly number[]): number {
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return Number.NaN;
-  const sorted = [...finite].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-/** VmHWM (peak resident set) of a process, in kB; undefined once it is gone. */
-function vmHwmKb(pid: number): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The soft limit on open files of a process ("self" for this one). */
 function openFilesLimit(pid: number | "self"): number | undefined {
@@ -509,10 +494,6 @@ function summaryLines(r: Omit<Results, "summary" | "machine" | "config">): Summa
   return out;
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ")).join("\n");
-}
 
 function report(results: Results): string {
   const { machine, config } = results;
@@ -616,15 +597,7 @@ async function main(): Promise<void> {
   process.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : `${report(results)}\n`);
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping everything this benchmark started`);
-    void terminateAll().then(() => process.exit(130));
-  });
-}
+stopEverythingOnSignals(log);
 
 try {
   await main();

@@ -27,6 +27,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { median, stopEverythingOnSignals, table, vmHwmKb } from "./measure.js";
 
 const drivers = join(import.meta.dirname, "drivers");
 
@@ -153,12 +154,6 @@ async function runDriver(driver: Driver, ports: readonly number[], command: stri
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 interface DriverSummary {
   readonly callsPerS: number;
@@ -241,15 +236,6 @@ interface RssResult {
   readonly samples: number;
 }
 
-/** VmHWM (peak resident set) of a process, in kB; undefined once it is gone. */
-function vmHwmKb(pid: number): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function measureProducerRss(): Promise<RssResult> {
   log(`producer RSS: starting ${rssConsumers} consumers`);
@@ -329,10 +315,6 @@ function pythonVersion(): Promise<string | null> {
   });
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column <= 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ")).join("\n");
-}
 
 const fixed = (n: number | null | undefined, digits: number): string => (n === null || n === undefined || Number.isNaN(n) ? "n/a" : n.toFixed(digits));
 const rate = (n: number | null | undefined): string => (n === null || n === undefined || Number.isNaN(n) ? "n/a" : Math.round(n).toLocaleString("en"));
@@ -376,7 +358,7 @@ function report(results: Results): string {
         fixed(row.native.cpuUsPerCall, 0),
         fixed(row.python?.cpuUsPerCall, 0),
       ]),
-    ]),
+    ], 3),
   ];
   const errors = rows.flatMap((row) => [row.ours, row.native, row.python].filter((s) => s !== null && s.errors > 0).map((s) => `${row.consumers}/${row.mix}/${row.inflightPerConsumer}: ${s!.rounds[0]!.driver} ${s!.errors}`));
   if (errors.length > 0) lines.push(`failed calls: ${errors.join("; ")}`);
@@ -457,15 +439,7 @@ async function main(): Promise<void> {
   process.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : `${report(results)}\n`);
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping everything this benchmark started`);
-    void terminateAll().then(() => process.exit(130));
-  });
-}
+stopEverythingOnSignals(log);
 
 try {
   if (opts.from) process.stdout.write(`${report(JSON.parse(readFileSync(opts.from, "utf8")) as Results)}\n`);
