@@ -1,10 +1,10 @@
 // A broker that restarts under an open connection: what a producer sees and does, so that it can
 // log broker_down, reconnect with back-off and log broker_up. A second private broker of this
 // test's own: restarting the run's broker would take it from the other tests.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { backoff, BrokerUnreachableError, connectAmqp, ConnectionLostError, type AmqpConnection } from "../../src/amqp/index.js";
 import { sleep, type Operation } from "../../src/loop/index.js";
-import { describeWithBroker, startPrivateBroker, type PrivateBroker } from "../helpers/broker.js";
+import { describeWithBroker, usePrivateBroker } from "../helpers/broker.js";
 import { runValue } from "../loop/run-loop.js";
 
 /** The caller's policy: try again after each refusal, with capped back-off, for at most `seconds`. */
@@ -22,26 +22,19 @@ function* reconnect(url: string, seconds: number): Operation<{ connection: AmqpC
 }
 
 describeWithBroker("a broker that restarts under an open connection", () => {
-  let broker: PrivateBroker | undefined;
-
-  beforeAll(async () => {
-    broker = await startPrivateBroker();
-  }, 120_000);
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
+  const privateBroker = usePrivateBroker();
 
   it("ends the connection with ConnectionLostError 320; reconnecting with back-off finds the broker again, with its durable queue and persistent messages", async () => {
     let restarting: Promise<void> | undefined;
     const outcome = await runValue(function* () {
-      const connection = yield* connectAmqp(broker!.url, { name: "restart test" });
+      const connection = yield* connectAmqp(privateBroker().url, { name: "restart test" });
       const channel = yield* connection.createChannel();
       yield* channel.assertQueue("tasks"); // durable
       yield* channel.sendToQueue("tasks", "calculator calculate 1 + 1", { persistent: true });
       const subscription = yield* channel.subscribe("tasks", { exclusive: true });
       const taken = (yield* subscription.next())!; // held, never acked: it goes back to the queue
 
-      restarting = broker!.restart(); // rabbitmqctl stop, as an operator would; then start again
+      restarting = privateBroker().restart(); // rabbitmqctl stop, as an operator would; then start again
       const loss = yield* connection.ended();
       let subscriberError: unknown;
       try {
@@ -50,7 +43,7 @@ describeWithBroker("a broker that restarts under an open connection", () => {
         subscriberError = error;
       }
 
-      const { connection: again, refusals } = yield* reconnect(broker!.url, 120);
+      const { connection: again, refusals } = yield* reconnect(privateBroker().url, 120);
       try {
         const fresh = yield* again.createChannel();
         const queue = yield* fresh.checkQueue("tasks");

@@ -4,21 +4,15 @@
 // broker of this test's own: restarting the run's broker would take it from the other tests.
 import { randomUUID } from "node:crypto";
 import amqp from "amqplib";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeWithBroker, startPrivateBroker, type PrivateBroker } from "../helpers/broker.js";
+import { afterEach, expect, it } from "vitest";
+import { describeWithBroker, usePrivateBroker } from "../helpers/broker.js";
 import { startConsumer, stopAll, waitUntil } from "../helpers/processes.js";
 import { startProducer, type RunningProducer } from "../helpers/producer.js";
 
 afterEach(stopAll);
 
 describeWithBroker("--amqp across a broker restart", () => {
-  let broker: PrivateBroker | undefined;
-  beforeAll(async () => {
-    broker = await startPrivateBroker();
-  }, 120_000);
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
+  const privateBroker = usePrivateBroker();
 
   /** Publishes `count` persistent requests with a reply queue of its own; resolves with the answers once all came. */
   async function ask(url: string, queue: string, count: number): Promise<string[]> {
@@ -38,14 +32,14 @@ describeWithBroker("--amqp across a broker restart", () => {
   }
 
   it("logs broker_down and broker_up, and every request after the restart is answered", async () => {
-    const url = broker!.url;
+    const url = privateBroker().url;
     const queue = `test.tasks.${randomUUID().slice(0, 8)}`;
     const [a, b] = await Promise.all([startConsumer(), startConsumer()]);
     const producers: RunningProducer[] = [a, b].map((consumer) => startProducer(["--amqp", url, "--amqp-queue", queue, "--stats-every", "0", String(consumer.port)]));
     await waitUntil(() => producers.every((p) => p.eventsNamed("broker_up").length === 1), "both producers to reach the broker", 30_000);
     expect(await ask(url, queue, 50)).toEqual(Array.from({ length: 50 }, () => "pong"));
 
-    await broker!.restart();
+    await privateBroker().restart();
     await waitUntil(() => producers.every((p) => p.eventsNamed("broker_down").length >= 1), "both producers to log broker_down", 60_000);
     await waitUntil(() => producers.every((p) => p.eventsNamed("broker_up").length >= 2), "both producers to log broker_up again", 60_000);
     expect(producers[0]!.eventsNamed("broker_down")[0]!.reason).toEqual(expect.any(String));

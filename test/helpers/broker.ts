@@ -5,7 +5,7 @@
 // Run alone: `eval "$(scripts/broker.sh start)"; RPC_TEST_AMQP_URL=$RPC_BROKER_URL npx vitest run test/amqp`.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { repoRoot } from "./processes.js";
 
 /** The broker's URL, when the tests have one. */
@@ -70,5 +70,23 @@ export async function startPrivateBroker(timeoutMs = 90_000): Promise<PrivateBro
     dir,
     restart: () => runBrokerScript(["restart", dir], timeoutMs).then(() => undefined),
     stop: () => (stopped ??= runBrokerScript(["stop", dir], 60_000).then(() => undefined)),
+  };
+}
+
+/**
+ * A private broker for the tests of one `describe` (started before them, stopped after): for
+ * tests that stop or restart a broker, which the run's shared one must not be. Read it in a test.
+ */
+export function usePrivateBroker(): () => PrivateBroker {
+  let broker: PrivateBroker | undefined;
+  beforeAll(async () => {
+    broker = await startPrivateBroker();
+  }, 120_000);
+  afterAll(async () => {
+    await broker?.stop();
+  }, 60_000);
+  return () => {
+    if (broker === undefined) throw new Error("the private broker did not start (see beforeAll)");
+    return broker;
   };
 }

@@ -97,3 +97,35 @@ export function report(driver: string, stats: PhaseStats, elapsedMs: number): st
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
   });
 }
+
+/**
+ * A closed-loop load: `inflight` loops per target, each sending a request with `call`, waiting
+ * for its answer, and sending the next, until `seconds` are up. Returns what the phase recorded.
+ */
+export async function closedLoop(
+  args: Pick<DriverArgs, "targets" | "inflight">,
+  seconds: number,
+  call: (host: string, port: number) => Promise<unknown>,
+): Promise<{ stats: PhaseStats; elapsedMs: number }> {
+  const stats = new PhaseStats();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const slot = async (host: string, port: number): Promise<void> => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      try {
+        await call(host, port);
+        stats.ok(performance.now() - sent);
+      } catch (error) {
+        stats.failed(error);
+      }
+    }
+  };
+  const slots: Promise<void>[] = [];
+  for (let i = 0; i < args.inflight * args.targets.length; i++) {
+    const { host, port } = args.targets[i % args.targets.length]!;
+    slots.push(slot(host, port));
+  }
+  await Promise.all(slots);
+  return { stats, elapsedMs: performance.now() - started };
+}

@@ -7,7 +7,7 @@
 //
 // Arguments and output: see common.ts (`--targets` is the producer's --http address).
 import http from "node:http";
-import { parseDriverArgs, PhaseStats, report } from "./common.js";
+import { closedLoop, parseDriverArgs, report } from "./common.js";
 
 const args = parseDriverArgs(process.argv.slice(2));
 const body = Buffer.from(args.command, "utf8");
@@ -34,32 +34,7 @@ function post(host: string, port: number): Promise<string> {
   });
 }
 
-async function slot(host: string, port: number, deadline: number, stats: PhaseStats): Promise<void> {
-  while (performance.now() < deadline) {
-    const started = performance.now();
-    try {
-      await post(host, port);
-      stats.ok(performance.now() - started);
-    } catch (error) {
-      stats.failed(error);
-    }
-  }
-}
-
-async function phase(seconds: number): Promise<{ stats: PhaseStats; elapsedMs: number }> {
-  const stats = new PhaseStats();
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const slots: Promise<void>[] = [];
-  for (let i = 0; i < args.inflight * args.targets.length; i++) {
-    const { host, port } = args.targets[i % args.targets.length]!;
-    slots.push(slot(host, port, deadline, stats));
-  }
-  await Promise.all(slots);
-  return { stats, elapsedMs: performance.now() - started };
-}
-
-if (args.warmup > 0) await phase(args.warmup);
-const { stats, elapsedMs } = await phase(args.seconds);
+if (args.warmup > 0) await closedLoop(args, args.warmup, post);
+const { stats, elapsedMs } = await closedLoop(args, args.seconds, post);
 agent.destroy();
 process.stdout.write(`${report("http", stats, elapsedMs)}\n`);

@@ -6,7 +6,7 @@
 //
 // Arguments and output: see common.ts.
 import net from "node:net";
-import { parseDriverArgs, PhaseStats, report } from "./common.js";
+import { closedLoop, parseDriverArgs, report } from "./common.js";
 
 const args = parseDriverArgs(process.argv.slice(2));
 const line = `${args.command}\n`;
@@ -37,31 +37,6 @@ function call(host: string, port: number): Promise<string> {
   });
 }
 
-async function slot(host: string, port: number, deadline: number, stats: PhaseStats): Promise<void> {
-  while (performance.now() < deadline) {
-    const started = performance.now();
-    try {
-      await call(host, port);
-      stats.ok(performance.now() - started);
-    } catch (error) {
-      stats.failed(error);
-    }
-  }
-}
-
-async function phase(seconds: number): Promise<{ stats: PhaseStats; elapsedMs: number }> {
-  const stats = new PhaseStats();
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const slots: Promise<void>[] = [];
-  for (let i = 0; i < args.inflight * args.targets.length; i++) {
-    const { host, port } = args.targets[i % args.targets.length]!;
-    slots.push(slot(host, port, deadline, stats));
-  }
-  await Promise.all(slots);
-  return { stats, elapsedMs: performance.now() - started };
-}
-
-if (args.warmup > 0) await phase(args.warmup);
-const { stats, elapsedMs } = await phase(args.seconds);
+if (args.warmup > 0) await closedLoop(args, args.warmup, call);
+const { stats, elapsedMs } = await closedLoop(args, args.seconds, call);
 process.stdout.write(`${report("native", stats, elapsedMs)}\n`);
