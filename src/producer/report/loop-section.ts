@@ -12,7 +12,7 @@ export function loopSection(loop: LoopData | null): string {
   const legend = `<p class="legend">${SWIMLANE_KEYS.map(([label, kind]) => `<span><i class="${kind}"></i>${escapeHtml(label)}</span>`).join("")}</p>`;
   const windows = loop.windows.map((window) => windowFigure(window, loop.window_ms)).join("\n");
   const busiestMissing =
-    loop.windows.length < 2 ? `<p class="note">No busiest window: nothing ran after the first ${loop.window_ms} ms of the recording.</p>` : "";
+    loop.windows.length < 2 ? `<p class="note">No busiest window: nothing ran after the first ${loop.window_ms} ms.</p>` : "";
   return `<section id="the-loop">
 <h2>The loop</h2>
 <p class="explain">How the producer's one thread was shared among its tasks. One row per task, named by its role; a dark bar for each step it ran, a light bar for
@@ -28,9 +28,9 @@ ${busiestMissing}
 function windowFigure(window: SwimlaneWindow, windowMs: number): string {
   const heading =
     window.kind === "first"
-      ? `The first ${windowMs} ms`
+      ? `The first ${windowMs} ms, from the loop's first step at ${seconds(window.from_ms)} s`
       : `The busiest ${windowMs} ms after them, from ${seconds(window.from_ms)} s`;
-  const why = window.kind === "busiest" ? ` The ${windowMs} ms, starting at a step, with the most steps beginning in them.` : "";
+  const why = window.kind === "busiest" ? ` Of all ${windowMs} ms after the first, starting at a step, these have the most steps beginning in them.` : "";
   const share = Math.round((window.run_ms / windowMs) * 100);
   const leftOut =
     window.rows_left_out === 0

@@ -3,10 +3,12 @@
  * `--trace` writes, PROTOCOL §9), each as one row per task — its steps, its waits and what it
  * waited on — and the hand-offs between tasks (the trace's wake flows). swimlane-svg.ts draws them.
  *
- * The windows are the first {@link WINDOW_MS} ms of the recording, and the busiest
- * {@link WINDOW_MS} ms after those: the window, starting at a step, in which the most steps
- * start (the most turns the loop gave to tasks: where the interleaving is densest); on a tie the
- * earlier. It begins after the first window so the two never show the same moment.
+ * The windows are the first {@link WINDOW_MS} ms of the loop's work (from its first step: the
+ * recording begins a little before the program's first task runs, and those idle milliseconds
+ * teach nothing), and the busiest {@link WINDOW_MS} ms after those: the window, starting at a
+ * step, in which the most steps start (the most turns the loop gave to tasks: where the
+ * interleaving is densest); on a tie the earlier. It begins after the first window so the two
+ * never show the same moment.
  *
  * Pure functions from trace events to plain data, which the report embeds in its JSON block too.
  */
@@ -99,11 +101,11 @@ export interface LoopData {
   /** Tasks that ran while recording, and their steps. */
   readonly tasks: number;
   readonly steps: number;
-  /** The first window, then the busiest (absent when nothing ran after the first window). */
+  /** The first window (from the first step), then the busiest (absent when nothing ran after the first window). */
   readonly windows: readonly SwimlaneWindow[];
 }
 
-export const BUSIEST_BY = `most steps beginning in ${WINDOW_MS} ms, after the first ${WINDOW_MS} ms`;
+export const BUSIEST_BY = `most steps beginning in ${WINDOW_MS} ms, after the first window`;
 
 /** A slice in ms since the recording began. */
 interface Slice {
@@ -148,8 +150,9 @@ export function loopData(events: readonly LoopTraceEvent[], recording: LoopRecor
   }
   steps.sort((a, b) => a.start - b.start);
 
-  const windows = [cutWindow("first", 0, steps, waits, flows, names)];
-  const busiest = busiestStart(steps, WINDOW_MS);
+  const first = steps[0]?.start ?? 0;
+  const windows = [cutWindow("first", first, steps, waits, flows, names)];
+  const busiest = busiestStart(steps, first + WINDOW_MS);
   if (busiest !== undefined) windows.push(cutWindow("busiest", busiest, steps, waits, flows, names));
   return {
     window_ms: WINDOW_MS,

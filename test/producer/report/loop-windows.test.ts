@@ -10,11 +10,11 @@ const RECORDING = { seconds: 10, stoppedEarly: undefined };
 const steps = (tid: number, from: number, count: number, gap: number): LoopTraceEvent[] => Array.from({ length: count }, (_, i) => step(tid, from + i * gap));
 
 describe("the loop's windows", () => {
-  it("are the first 50 ms of the recording, and the 50 ms after them in which the most steps begin", () => {
+  it("are the first 50 ms from the loop's first step, and the 50 ms after them in which the most steps begin", () => {
     const events = [start(), thread(1, "producer"), thread(2, "payload"), ...steps(1, 20, 3, 1), ...steps(2, 100, 5, 2), ...steps(1, 300, 9, 4), ...steps(2, 600, 8, 1)];
     const loop = loopData(events, RECORDING);
     expect(loop.windows.map((w) => [w.kind, w.from_ms, w.to_ms, w.steps])).toEqual([
-      ["first", 0, WINDOW_MS, 3],
+      ["first", 20, 20 + WINDOW_MS, 3],
       ["busiest", 300, 350, 9],
     ]);
     expect(loop).toMatchObject({ window_ms: 50, tasks: 2, steps: 25, trace_seconds: 10, stopped_early: null, busiest_by: expect.stringMatching(/most steps/) });
@@ -23,12 +23,12 @@ describe("the loop's windows", () => {
 
   it("measure time from the recording's start, and say why it stopped early", () => {
     const loop = loopData([start(1_000), step(1, 1_010), step(1, 1_090)], { seconds: 0.5, stoppedEarly: "its 0.5 s were up" });
-    expect(loop.windows.map((w) => w.from_ms)).toEqual([0, 90]);
+    expect(loop.windows.map((w) => w.from_ms)).toEqual([10, 90]);
     expect(loop.stopped_early).toBe("its 0.5 s were up");
   });
 
   it("are only the first when nothing ran after it", () => {
-    expect(loopData([start(), step(1, 5), step(1, 49.9)], RECORDING).windows.map((w) => w.kind)).toEqual(["first"]);
+    expect(loopData([start(), step(1, 5), step(1, 54.9)], RECORDING).windows.map((w) => w.kind)).toEqual(["first"]);
     expect(loopData([], RECORDING).windows).toEqual([expect.objectContaining({ kind: "first", rows: [], steps: 0 })]);
   });
 
@@ -52,7 +52,7 @@ describe("a window's rows", () => {
   });
 
   it("hold its steps and its waits, cut to the window, each wait with what it waited on and for how long in all", () => {
-    const events = [start(), thread(1, "worker"), wait(1, "get tasks", 10, 290), step(1, 300, 0.2), wait(1, "read 127.0.0.1:9000", 300.2, 5), step(1, 305.2, 0.1), step(1, 349.95, 0.1), step(2, 330)];
+    const events = [start(), thread(1, "worker"), step(1, 5), wait(1, "get tasks", 10, 290), step(1, 300, 0.2), wait(1, "read 127.0.0.1:9000", 300.2, 5), step(1, 305.2, 0.1), step(1, 349.95, 0.1), step(2, 330)];
     const busiest = loopData(events, RECORDING).windows[1]!;
     expect(busiest.from_ms).toBe(300);
     const worker = busiest.rows.find((r) => r.name === "worker")!;
@@ -65,11 +65,11 @@ describe("a window's rows", () => {
     expect(busiest.run_ms).toBeCloseTo(0.4, 6);
 
     const first = loopData(events, RECORDING).windows[0]!;
-    expect(first.rows[0]!.waits).toEqual([{ at_ms: 10, dur_ms: 40, on: "get tasks", waited_ms: 290 }]);
+    expect(first.rows[0]!.waits).toEqual([{ at_ms: 10, dur_ms: 45, on: "get tasks", waited_ms: 290 }]);
   });
 
   it("are joined by the hand-offs that begin and end inside the window", () => {
-    const events = [start(), step(1, 10), step(2, 10.1), ...wake(1, 1, 10.04, 2, 10.1), step(1, 49.99, 0.02), step(3, 50.5), ...wake(2, 1, 50.0, 3, 50.5)];
+    const events = [start(), step(1, 10), step(2, 10.1), ...wake(1, 1, 10.04, 2, 10.1), step(1, 59.99, 0.02), step(3, 60.5), ...wake(2, 1, 59.995, 3, 60.5)];
     const [first] = loopData(events, RECORDING).windows;
     expect(first!.hand_offs).toEqual([{ from_tid: 1, to_tid: 2, from_ms: 10.04, to_ms: 10.1 }]);
   });

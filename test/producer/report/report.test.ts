@@ -169,7 +169,7 @@ describe("renderReport", () => {
       '<figure class="loop-window" data-window="first">',
       '<figure class="loop-window" data-window="busiest">',
     ]);
-    expect(html).toContain("<b>The first 50 ms</b>: 2 steps began");
+    expect(html).toContain("<b>The first 50 ms, from the loop's first step at 0.003 s</b>: 2 steps began");
     expect(html).toContain("<b>The busiest 50 ms after them, from 0.12 s</b>: 2 steps began");
     expect(html).toContain("(it stopped when its 10 s were up), at most <code>--trace-seconds</code> (10 s)");
     expect(html.match(/<svg class="swimlane"/g)).toHaveLength(2);

@@ -30,7 +30,7 @@ const count = (text: string, pattern: RegExp): number => text.match(pattern)?.le
 describe("a swimlane", () => {
   it("draws a row per task, labelled by its role, a long name cut short with the whole of it in a tooltip", () => {
     const svg = swimlaneSvg(firstWindow());
-    expect(svg).toMatch(/^<svg class="swimlane"[^>]* role="img" aria-label="The event loop from 0 ms to 50 ms after the recording began: 2 tasks, 5 steps">/);
+    expect(svg).toMatch(/^<svg class="swimlane"[^>]* role="img" aria-label="The event loop from 1 ms to 51 ms after the recording began: 2 tasks, 5 steps">/);
     expect(svg).toContain(">worker 127.0.0.1:9000<title>worker 127.0.0.1:9000 (task#1)</title></text>");
     expect(svg).toContain(">call #12 → 127.0.0.1:9000 &lt;with…<title>call #12 → 127.0.0.1:9000 &lt;with a name far too long to fit&gt; (task#2)</title>");
   });
