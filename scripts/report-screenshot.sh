@@ -4,7 +4,7 @@
 #
 #   scripts/report-screenshot.sh REPORT.html [OUT.png] [WIDTHxHEIGHT]
 #
-# OUT.png defaults to the report's name with .png; the size to 1200x1950 (the whole report of a
+# OUT.png defaults to the report's name with .png; the size to 1200x3300 (the whole report of a
 # run with two consumers). Debian's `chromium` is installed with apt-get when it is missing.
 set -euo pipefail
 
@@ -16,7 +16,7 @@ usage() {
 [ $# -ge 1 ] && [ $# -le 3 ] || usage
 report="$1"
 out="${2:-${report%.html}.png}"
-size="${3:-1200x1950}"
+size="${3:-1200x3300}"
 [ -f "$report" ] || { echo "error: no such report: $report" >&2; exit 2; }
 [[ "$size" =~ ^[0-9]+x[0-9]+$ ]] || { echo "error: size must be WIDTHxHEIGHT, such as 1200x1950; got $size" >&2; exit 2; }
 

@@ -81,6 +81,7 @@ export class TraceRecording implements Recorder {
   private on = true;
   /** Why it stopped before being asked: for the person who reads a trace shorter than expected. */
   private cutShort: string | undefined;
+  private built: TraceEvent[] | undefined;
 
   /** @internal made by `startTrace`, which also starts it. */
   constructor(private readonly options: TraceOptions) {
@@ -175,9 +176,16 @@ export class TraceRecording implements Recorder {
     return { traceEvents: this.events(), displayTimeUnit: "ms" };
   }
 
-  /** Builds the events from the records: the only place names, labels and slices are made. */
+  /**
+   * Builds the events from the records: the only place names, labels and slices are made. Once
+   * stopped, the records no longer change, so they are built once however many readers ask (the
+   * producer's `--trace` file and its report both do).
+   */
   events(): TraceEvent[] {
-    return new TraceBuilder(this.numbers, this.objects, this.count, this.counterNames, this.options.processName).build();
+    if (this.built !== undefined) return this.built;
+    const events = new TraceBuilder(this.numbers, this.objects, this.count, this.counterNames, this.options.processName).build();
+    if (!this.on) this.built = events;
+    return events;
   }
 }
 

@@ -21,6 +21,7 @@ import { describeOptions, parseCli, PRODUCER, type Cli } from "./options.js";
 import { observeRun } from "./telemetry/observe-run.js";
 import { writeReport } from "./report/report.js";
 import { ReportRecorder } from "./report/report-data.js";
+import { loopData } from "./report/loop-windows.js";
 
 function start(cli: Cli): void {
   // A reader that goes away (`| head`) ends the run quietly rather than with a stack trace.
@@ -41,8 +42,9 @@ function start(cli: Cli): void {
   const intakes: Intake[] = [];
   if (cli.payload) intakes.push(new ClientPayload(cli));
   const producer = new Producer(cli, intakes, events.emit, samplers);
+  // One recording of the loop serves both the --trace file and the report's swimlanes.
   const trace =
-    cli.trace === undefined
+    cli.trace === undefined && cli.report === undefined
       ? undefined
       : startTrace({ seconds: cli.traceSeconds, processName: "producer", counters: { queue: () => producer.queueDepth, in_flight: () => producer.inFlight } });
 
@@ -97,7 +99,9 @@ function start(cli: Cli): void {
     if (!writeTrace(trace, cli.trace)) code = 1;
     if (recorder !== undefined && cli.report !== undefined) {
       try {
-        writeReport(cli.report, recorder.data(summary, producer.queueDepth, producer.inFlight));
+        trace?.stop();
+        const loop = trace === undefined ? null : loopData(trace.events(), { seconds: cli.traceSeconds, stoppedEarly: trace.stoppedEarly });
+        writeReport(cli.report, recorder.data(summary, producer.queueDepth, producer.inFlight, loop));
         events.emit({ event: "report", path: cli.report });
       } catch (error) {
         process.stderr.write(`run_rpc_producer.sh: could not write the report ${cli.report}: ${(error as Error).message}\n`);

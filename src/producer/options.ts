@@ -86,9 +86,14 @@ const options = {
   "stats-every": option(seconds({ zero: "no stats", beyond: "refuse" }), { help: "time between two live stats lines", default: 2 }),
   "log-format": logFormatOption("text for a person, or one JSON object per line"),
   quiet: flag("text mode: no line per task; failures, targets going down or up, stats and the summary stay"),
-  report: option(text("FILE.html"), { help: "at the end, write a self-contained HTML report: load, queue depth, latency over time, summary" }),
+  report: option(text("FILE.html"), {
+    help: "at the end, write a self-contained HTML report: load, queue depth, latency over time, summary, and the loop in two 50 ms swimlanes (it records the loop as --trace does)",
+  }),
   trace: option(text("FILE.json"), { help: "write a trace of the event loop (Chrome Trace Event Format: open it in ui.perfetto.dev) at exit" }),
-  "trace-seconds": option(seconds({ beyond: "refuse" }), { help: "how long --trace records, from the start", default: 10 }),
+  "trace-seconds": option(seconds({ beyond: "refuse" }), {
+    help: "how long the loop is recorded, from the start, for --trace and the report's swimlanes (a very busy run fills the recorder's buffer sooner)",
+    default: 10,
+  }),
 };
 
 export const PRODUCER: Program<typeof options> = {

@@ -83,6 +83,22 @@ describe("--report", () => {
     expect(html).toContain("all 20 tasks succeeded");
     for (const value of [overall.p50, overall.p95, overall.p99, overall.max]) expect(html).toContain(`<td>${value!.toFixed(1)}</td>`);
     expect(html).not.toMatch(/\bsrc=|<link\b|@import|url\(/i);
+
+    // The loop, from the recording --report makes as --trace would: the first 50 ms and the
+    // busiest 50 ms after them, one row per task named by its role.
+    expect(html).toContain("<h2>The loop</h2>");
+    const loop = data.loop!;
+    expect(loop).toMatchObject({ window_ms: 50, trace_seconds: 10, stopped_early: null });
+    expect(loop.windows.map((w) => w.kind)).toEqual(["first", "busiest"]);
+    expect(html.match(/<svg class="swimlane"/g)).toHaveLength(2);
+    const rows = loop.windows.flatMap((w) => w.rows);
+    const names = new Set(rows.map((row) => row.name));
+    expect([...names]).toEqual(expect.arrayContaining(["producer", "payload", `worker 127.0.0.1:${a.port}`, `worker 127.0.0.1:${b.port}`]));
+    expect([...names].filter((name) => /^call #\d+ → 127\.0\.0\.1:\d+$/.test(name)).length).toBeGreaterThan(0);
+    for (const name of names) expect(name).not.toMatch(/^task#/);
+    for (const row of rows) expect(html).toContain(`>${row.name}<title>`);
+    expect(rows.some((row) => row.waits.some((w) => w.on === "get tasks"))).toBe(true);
+    expect(loop.windows.every((w) => w.rows.length <= 40 && w.steps > 0)).toBe(true);
   });
 
   it("still writes the report when a signal ends the run, after the summary", async () => {

@@ -8,7 +8,7 @@ import type { ChromeTrace } from "../../src/loop/index.js";
 import { bundleCommand, freePort, runToExit, startConsumer, stopAll, waitUntil } from "../helpers/processes.js";
 import { startProducer } from "../helpers/producer.js";
 import { request } from "../helpers/tcp.js";
-import { checkTrace } from "../helpers/trace.js";
+import { callWaitsOutsideTheirCall, checkTrace } from "../helpers/trace.js";
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -25,7 +25,7 @@ function traceFile(): string {
 const trackNames = (trace: ChromeTrace): string[] => trace.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => String(e.args!.name));
 
 describe("run_rpc_producer.sh --trace FILE.json", () => {
-  it("writes the loop's trace: a named track per task, a call track per call made, steps one at a time", async () => {
+  it("writes the loop's trace: a named track per task, a call track per call made, steps one at a time, each call's waits inside the call", async () => {
     const file = traceFile();
     const [a, b] = await Promise.all([startConsumer(), startConsumer()]);
     const producer = startProducer(["--tasks", "12", "--interval", "0.01", "--trace", file, String(a.port), String(b.port)]);
@@ -49,6 +49,9 @@ describe("run_rpc_producer.sh --trace FILE.json", () => {
     expect([...counters].sort()).toEqual(["in_flight", "queue"]);
 
     expect(checkTrace(trace)).toEqual({ overlaps: [], strayFlows: [], unnamed: [] });
+    // Every wait of a call task sits between its sent and its done: the worker's step that spawned
+    // it (task_sent) and the worker's step its end woke (task_done).
+    expect(callWaitsOutsideTheirCall(trace)).toEqual([]);
   });
 
   it("writes it on SIGINT too, when the run has no end of its own", async () => {

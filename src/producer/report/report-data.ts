@@ -12,6 +12,7 @@
 import type { ProducerEvent, Summary } from "../dispatch/events.js";
 import type { Gauges, Sampler } from "../dispatch/producer.js";
 import type { LoadProfile } from "../intake/profiles.js";
+import type { LoopData } from "./loop-windows.js";
 
 /** A task that succeeded: times in seconds since the run started. */
 export interface ReportTask {
@@ -76,6 +77,8 @@ export interface ReportData {
   /** 1 when every point was kept; n when a series kept one point in n (a long run). */
   readonly sampling: { readonly tasks: number; readonly queue: number; readonly failures: number };
   readonly summary: Summary;
+  /** The loop's swimlanes (loop-windows.ts), from the recording of the loop; `null` when none was made. */
+  readonly loop: LoopData | null;
 }
 
 /** What the recorder needs to know about the run beyond its events. */
@@ -162,8 +165,8 @@ export class ReportRecorder implements Sampler {
     this.samples.push(this.snapshot(gauges.queueDepth, gauges.inFlight));
   }
 
-  /** The report's data at the end of the run: the samples, one last one for the end, and the summary. */
-  data(summary: Summary, queueDepth: number, inFlight: number): ReportData {
+  /** The report's data at the end of the run: the samples, one last one for the end, the summary, and the loop's windows if it was recorded. */
+  data(summary: Summary, queueDepth: number, inFlight: number, loop: LoopData | null = null): ReportData {
     const end = this.snapshot(queueDepth, inFlight);
     return {
       version: 1,
@@ -178,6 +181,7 @@ export class ReportRecorder implements Sampler {
       target_changes: this.changes,
       sampling: { tasks: this.tasks.stride, queue: this.samples.stride, failures: this.failures.stride },
       summary,
+      loop,
     };
   }
 

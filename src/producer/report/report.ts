@@ -2,15 +2,18 @@
  * The run report (`--report FILE.html`): one self-contained HTML page — inline CSS and SVG, no
  * script and nothing fetched — that tells how the run went: the load against what the consumers
  * completed, the queue depth, each consumer's call latency, how long tasks waited, and the
- * summary table. The data it is drawn from is embedded as JSON
+ * summary table, and the loop itself in two short swimlanes (loop-section.ts). The data it is
+ * drawn from is embedded as JSON
  * (`<script type="application/json" id="report-data">`, never executed), so a program can check
  * the page against the run's log.
  */
 import { writeFileSync } from "node:fs";
 import type { Percentiles, Summary } from "../dispatch/events.js";
 import { describeProfile, profileRate } from "../intake/profiles.js";
+import { loopSection } from "./loop-section.js";
 import type { QueueSample, ReportData, ReportTask } from "./report-data.js";
 import { chart, escapeHtml, type Layer, type Marker, type Point } from "./svg-chart.js";
+import { SWIMLANE_STYLE } from "./swimlane-svg.js";
 
 /** Colours for targets, in the order they were given; distinct for the common colour blindnesses. */
 const TARGET_COLOURS = ["#2563eb", "#ea580c", "#0d9488", "#c026d3", "#65a30d", "#9333ea", "#0891b2", "#b45309"];
@@ -64,6 +67,7 @@ ${summaryTable(s, colourOf)}
 ${failureLine(s)}
 ${samplingNote(data)}
 </section>
+${loopSection(data.loop)}
 <footer>Options: ${Object.entries(data.options)
     .filter(([, value]) => value !== null)
     .map(([key, value]) => `${escapeHtml(key)}=${escapeHtml(String(value))}`)
@@ -351,5 +355,9 @@ tr.handler th { color: #334155; }
 td.bad { color: #dc2626; font-weight: 600; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; background: var(--c); margin-right: 8px; }
 .note { color: var(--muted); margin: 8px 0 4px; }
+figure.loop-window { margin: 10px 0 6px; }
+figure.loop-window figcaption { margin-bottom: 4px; color: var(--muted); }
+figure.loop-window figcaption b { color: var(--ink); }
+code { font-size: 12px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 8px; word-break: break-word; }
-`;
+${SWIMLANE_STYLE}`;

@@ -6,6 +6,8 @@ import type { Gauges } from "../../../src/producer/dispatch/producer.js";
 import { renderReport } from "../../../src/producer/report/report.js";
 import { MAX_QUEUE_SAMPLES, ReportRecorder, type ReportData } from "../../../src/producer/report/report-data.js";
 import { niceTicks } from "../../../src/producer/report/svg-chart.js";
+import { loopData } from "../../../src/producer/report/loop-windows.js";
+import { start, step, thread, wait, wake } from "./loop-events.js";
 
 const A = "127.0.0.1:9000";
 const B = "127.0.0.1:9001";
@@ -155,6 +157,29 @@ describe("renderReport", () => {
     expect(html).not.toContain("<script>alert(1)");
     expect(html).not.toContain("<b>x</b>");
     expect((embedded(html) as ReportData).options.note).toBe("</script><script>alert(1)</script>");
+  });
+
+  it("draws the loop in two swimlanes when it was recorded, its windows in the data block too", () => {
+    const events = [start(), thread(1, "producer"), thread(2, "worker 127.0.0.1:9000"), step(1, 3), wait(1, "get control", 3.05, 200), ...wake(1, 1, 3.04, 2, 3.1), step(2, 3.1), step(2, 120), step(1, 130)];
+    const loop = loopData(events, { seconds: 10, stoppedEarly: "its 10 s were up" });
+    const data = sampleData({ loop });
+    const html = renderReport(data);
+    expect(html).toContain(`<section id="the-loop">\n<h2>The loop</h2>`);
+    expect(html.match(/<figure class="loop-window" data-window="(first|busiest)">/g)).toEqual([
+      '<figure class="loop-window" data-window="first">',
+      '<figure class="loop-window" data-window="busiest">',
+    ]);
+    expect(html).toContain("<b>The first 50 ms, from the loop's first step at 0.003 s</b>: 2 steps began");
+    expect(html).toContain("<b>The busiest 50 ms after them, from 0.12 s</b>: 2 steps began");
+    expect(html).toContain("(it stopped when its 10 s were up), at most <code>--trace-seconds</code> (10 s)");
+    expect(html.match(/<svg class="swimlane"/g)).toHaveLength(2);
+    expect((embedded(html) as ReportData).loop).toEqual(loop);
+  });
+
+  it("has no loop section when the loop was not recorded", () => {
+    const html = renderReport(sampleData());
+    expect((embedded(html) as ReportData).loop).toBeNull();
+    expect(html).not.toContain("The loop");
   });
 
   it("renders a run without any task (everything failed, or nothing was made)", () => {
