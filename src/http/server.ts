@@ -85,18 +85,18 @@ export class HttpExchange {
     });
   }
 
-  /** Waits until the client goes away before its response was sent (never returns once it was sent). */
-  untilAborted(): Operation<void> {
-    return action<void>(`watch ${this.peer}`, (resolve) => {
-      const onClose = (): void => {
-        if (!this.finished) resolve();
-      };
-      if (this.aborted) {
-        resolve();
-        return noop;
-      }
-      this.response.on("close", onClose);
-      return () => this.response.off("close", onClose);
+  /**
+   * Calls `onAborted` once, from the response's own callback, if the client goes away before its
+   * response was sent — at once if it already has. For an exchange that waits elsewhere (on a
+   * queue) for its answer: no task watches the client meanwhile (see `Connection.discardInput`).
+   */
+  whenAborted(onAborted: () => void): void {
+    if (this.aborted) {
+      onAborted();
+      return;
+    }
+    this.response.once("close", () => {
+      if (!this.finished) onAborted();
     });
   }
 
@@ -161,5 +161,3 @@ export function* serveHttp(host: string, port: number): Operation<HttpListener> 
   const bound = yield* bind(server, host, port);
   return new HttpListener(server, bound.address, bound.port);
 }
-
-function noop(): void {}

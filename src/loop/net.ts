@@ -8,8 +8,9 @@
  * process. The error is kept and thrown, as a `SocketError` naming the peer, at the next `yield*`.
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { DONE, failure, operation, type Effect, type Operation, type Resume, type Teardown } from "./effect.js";
+import { DONE, failure, operation, success, type Effect, type Operation, type Resume, type Result, type Teardown } from "./effect.js";
 import { checkSeconds, TimeoutError } from "./errors.js";
+import type { Timeboxed } from "./timeout.js";
 
 /** A socket failure, with a message that names the peer: `connection refused by 127.0.0.1:9000`. */
 export class SocketError extends Error {
@@ -110,6 +111,9 @@ export class Connection {
   /** The task waiting on this socket, if any (one at a time: a connection has one reader). */
   private waiting: SocketWait | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  /** Set by `discardInput`: told once if the connection breaks before `close()`. */
+  private onGone: ((error: SocketError | TimeoutError) => void) | undefined;
+  private discarding = false;
   /** @internal the teardown of every wait, made once per connection */
   readonly cancelWait: Teardown;
 
@@ -121,14 +125,16 @@ export class Connection {
     // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
     // `__name()` call for every connection; an arrow assigned to a property is left alone.
     this.cancelWait = () => {
+      const wait = this.waiting;
       this.waiting = undefined;
+      if (wait?.timer !== undefined) clearTimeout(wait.timer);
     };
     socket.on("error", (error) => {
       this.error ??= socketError(error, peer);
     });
     socket.on("connect", () => this.wake(CONNECT));
     // `readable` fires once more at the end of stream; `end` covers a stream that ends empty.
-    socket.on("readable", () => this.wake(READ));
+    socket.on("readable", () => (this.discarding ? this.drop() : this.wake(READ)));
     socket.on("end", () => this.wake(READ));
     socket.on("drain", () => this.wake(DRAIN));
     socket.on("close", () => this.wakeOnClose());
@@ -187,6 +193,33 @@ export class Connection {
   }
 
   /**
+   * `read()` with a time limit: `{ timedOut: true }` when nothing arrived within `seconds`. The
+   * same as `timebox(seconds, connection.read())`, but the limit is one timer on the socket's
+   * wait, not a task around it: a server reads each request this way, and a task per read was a
+   * good part of what the producer's front door spent per request (docs/BENCHMARKS.md, gateway).
+   */
+  readWithin(seconds: number): Operation<Timeboxed<Buffer | null>> {
+    return operation(() => this.runReadWithin(seconds));
+  }
+
+  /**
+   * For a server that has read its request and now waits elsewhere (on a queue) for the answer:
+   * from now on, bytes that arrive are read and dropped, and `onGone` is called once, from the
+   * socket's own callback, if the connection breaks (a reset; the deadline) before `close()` —
+   * at once if it already has. No task watches the socket meanwhile (one per client was the other
+   * good part, with `readWithin`'s). Reads after this get nothing of what arrived.
+   */
+  discardInput(onGone: (error: SocketError | TimeoutError) => void): void {
+    this.discarding = true;
+    if (this.error || this.socket.destroyed) {
+      onGone(this.failure());
+      return;
+    }
+    this.onGone = onGone;
+    this.drop();
+  }
+
+  /**
    * Reads one line and returns it without its `\n` (and a `\r` before it). At end of stream it
    * returns what is left, or `null` when nothing is.
    */
@@ -232,6 +265,17 @@ export class Connection {
     }
   }
 
+  private *runReadWithin(seconds: number): Iterator<Effect<unknown>, Timeboxed<Buffer | null>, unknown> {
+    const until = performance.now() + checkSeconds(seconds, "readWithin");
+    for (;;) {
+      const chunk = this.socket.read() as Buffer | null;
+      if (chunk !== null) return { timedOut: false, value: chunk };
+      if (this.socket.readableEnded) return { timedOut: false, value: null };
+      const left = until - performance.now();
+      if (left <= 0 || (yield new SocketWait(this, READ, left)) === TIMED_OUT) return { timedOut: true };
+    }
+  }
+
   private *runReadLine(): Iterator<Effect<unknown>, string | null, unknown> {
     const chunks: Buffer[] = [];
     for (;;) {
@@ -253,12 +297,13 @@ export class Connection {
 
   /** Closes the connection at once (no more reads or writes). Safe to call twice. */
   close(): void {
+    this.onGone = undefined;
     clearTimeout(this.deadline);
     this.socket.destroy();
   }
 
   /** @internal Starts a wait; resumes at once when the socket is already where the wait wants it. */
-  beginWait(wait: SocketWait, resume: Resume<void>): Teardown {
+  beginWait(wait: SocketWait, resume: Resume<unknown>): Teardown {
     if (this.error || this.socket.destroyed) {
       resume(failure(this.failure()));
     } else if (wait.kind === CONNECT && !this.socket.connecting) {
@@ -266,22 +311,43 @@ export class Connection {
     } else {
       wait.resume = resume;
       this.waiting = wait;
+      // Integer milliseconds: Node keeps one timer list per distinct duration.
+      if (wait.limitMs !== undefined) wait.timer = setTimeout(timeOut, Math.ceil(wait.limitMs), this, wait);
     }
     return this.cancelWait;
+  }
+
+  /** @internal A timed wait's time ran out. */
+  timeOut(wait: SocketWait): void {
+    if (this.waiting !== wait) return;
+    this.waiting = undefined;
+    wait.resume!(TIMED_OUT_RESULT);
   }
 
   private wake(kind: WaitKind): void {
     const wait = this.waiting;
     if (wait === undefined || wait.kind !== kind) return;
     this.waiting = undefined;
+    if (wait.timer !== undefined) clearTimeout(wait.timer);
     wait.resume!(DONE);
   }
 
   private wakeOnClose(): void {
+    const onGone = this.onGone;
+    if (onGone !== undefined) {
+      this.onGone = undefined;
+      onGone(this.failure());
+    }
     const wait = this.waiting;
     if (wait === undefined) return;
     this.waiting = undefined;
+    if (wait.timer !== undefined) clearTimeout(wait.timer);
     wait.resume!(failure(this.failure())); // the error is built only when someone receives it
+  }
+
+  /** Reads and drops what has arrived (after `discardInput`). */
+  private drop(): void {
+    while (this.socket.read() !== null);
   }
 
   private throwIfFailed(): void {
@@ -294,13 +360,25 @@ function expire(connection: Connection, seconds: number, what: string): void {
   connection.expire(seconds, what);
 }
 
+function timeOut(connection: Connection, wait: SocketWait): void {
+  connection.timeOut(wait);
+}
+
+/** What a timed wait resumes with when its time runs out (a plain wait resumes with `undefined`). */
+const TIMED_OUT = Symbol("timed out");
+const TIMED_OUT_RESULT: Result<unknown> = success(TIMED_OUT);
+
 /** A task waiting on a connection (a class, not an object of named closures: it is made per wait). */
-class SocketWait implements Effect<void> {
-  resume: Resume<void> | undefined;
+class SocketWait implements Effect<unknown> {
+  resume: Resume<unknown> | undefined;
+  /** The timer of a timed wait (`readWithin`), set while it waits. */
+  timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: Connection,
     readonly kind: WaitKind,
+    /** A timed wait gives up after this long, resuming with `TIMED_OUT`. */
+    readonly limitMs?: number,
   ) {}
 
   /** Made only when asked (by a trace): most waits are never labelled. */
@@ -308,7 +386,7 @@ class SocketWait implements Effect<void> {
     return `${LABELS[this.kind]} ${this.connection.peer}`;
   }
 
-  enter(resume: Resume<void>): Teardown {
+  enter(resume: Resume<unknown>): Teardown {
     return this.connection.beginWait(this, resume);
   }
 }

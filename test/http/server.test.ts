@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { send, type HttpAnswer as Answer } from "../helpers/http.js";
 import { describe, expect, it } from "vitest";
 import { HttpServerError, serveHttp, type HttpExchange, type HttpListener } from "../../src/http/server.js";
-import { spawn, SocketError, type Operation } from "../../src/loop/index.js";
+import { sleep, spawn, SocketError, type Operation } from "../../src/loop/index.js";
 import { runValue } from "../loop/run-loop.js";
 
 
@@ -86,7 +86,9 @@ describe("an HTTP server on the loop", () => {
     let noticed = false;
     await withServer(
       function* (exchange) {
-        yield* exchange.untilAborted();
+        let aborted = false;
+        exchange.whenAborted(() => (aborted = true));
+        while (!aborted) yield* sleep(0.01);
         noticed = exchange.aborted;
       },
       (port) =>

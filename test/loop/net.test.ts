@@ -223,3 +223,103 @@ describe("a connection's deadline", () => {
     expect(outcome).toMatchObject({ ok: false, error: { name: "RangeError" } });
   });
 });
+
+describe("readWithin: a read with a time limit, no task around it", () => {
+  it("returns what arrives in time, then null at end of stream", async () => {
+    const port = await serve((socket) => setTimeout(() => socket.end("late but in time\n"), 20));
+    const reads = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      try {
+        return [yield* connection.readWithin(5), yield* connection.readWithin(5)];
+      } finally {
+        connection.close();
+      }
+    });
+    expect(reads[0]).toEqual({ timedOut: false, value: Buffer.from("late but in time\n") });
+    expect(reads[1]).toEqual({ timedOut: false, value: null });
+  });
+
+  it("times out when nothing arrives, and the bytes that come later are read next", async () => {
+    let peer: Socket | undefined;
+    const port = await serve((socket) => (peer = socket));
+    const reads = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      try {
+        const first = yield* connection.readWithin(0.03);
+        peer!.write("now\n");
+        const second = yield* connection.readWithin(5);
+        return [first, second];
+      } finally {
+        connection.close();
+      }
+    });
+    expect(reads).toEqual([{ timedOut: true }, { timedOut: false, value: Buffer.from("now\n") }]);
+  });
+
+  it("clears its timer when its task is halted: the loop ends at once, not when the limit would have", async () => {
+    const port = await serve(() => {});
+    const started = performance.now();
+    await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      const reader = yield* spawn(() => connection.readWithin(30));
+      yield* sleep(0.01);
+      reader.halt();
+      connection.close();
+    });
+    // A timer left behind would keep the process (and this promise's loop) alive for 30 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("throws a reset at the yield*, as read() does", async () => {
+    const port = await serve((socket) => setTimeout(() => socket.resetAndDestroy(), 10));
+    const outcome = await runLoop(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      try {
+        return yield* connection.readWithin(5);
+      } finally {
+        connection.close();
+      }
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { name: "SocketError", code: "ECONNRESET" } });
+  });
+});
+
+describe("discardInput: watching a client without a task", () => {
+  it("drops what arrives and calls onGone once when the peer resets", async () => {
+    const port = await serve((socket) => {
+      socket.write("x".repeat(200_000)); // more than the stream buffers: it must be drained to see the reset
+      setTimeout(() => socket.resetAndDestroy(), 30);
+    });
+    const gone = await runValue(function* () {
+      const connection = yield* connect("127.0.0.1", port);
+      const calls: string[] = [];
+      connection.discardInput((error) => calls.push(`${error.name} ${(error as SocketError).code}`));
+      for (let i = 0; i < 200 && calls.length === 0; i++) yield* sleep(0.01);
+      connection.close();
+      return calls;
+    });
+    expect(gone).toEqual(["SocketError ECONNRESET"]);
+  });
+
+  it("calls onGone at once when the connection broke already, and never after close()", async () => {
+    const port = await serve((socket) => setTimeout(() => socket.resetAndDestroy(), 5));
+    const quietPort = await serve(() => {});
+    const calls = await runValue(function* () {
+      const first = yield* connect("127.0.0.1", port);
+      try {
+        yield* first.readWithin(5);
+      } catch (error) {
+        if (!(error instanceof SocketError)) throw error; // the reset: the connection is broken now
+      }
+      const seen: string[] = [];
+      first.discardInput(() => seen.push("broken before"));
+      first.close();
+      const second = yield* connect("127.0.0.1", quietPort);
+      second.discardInput(() => seen.push("after close"));
+      second.close();
+      yield* sleep(0.05);
+      return seen;
+    });
+    expect(calls).toEqual(["broken before"]);
+  });
+});

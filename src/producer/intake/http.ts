@@ -5,7 +5,7 @@
  * `ERROR <code>: <message>` with a status by code. Beside it: `/healthz`, `/stats`, `/metrics`.
  */
 import { HttpServerError, type HttpExchange, type HttpListener } from "../../http/server.js";
-import { Queue, spawn, type Operation } from "../../loop/index.js";
+import { Queue, type Operation } from "../../loop/index.js";
 import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
 import type { Emit, ProducerEvent } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
@@ -170,13 +170,6 @@ function refusal(error: RpcError): FrontDoorAnswer {
 
 /** Waits for the final state; a client that aborts meanwhile cancels the task if it is still queued. */
 function* untilAnswered(exchange: HttpExchange, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
-  const watcher = yield* spawn(function* () {
-    yield* exchange.untilAborted();
-    inbox.cancel(task);
-  });
-  try {
-    return yield* outcomes.get();
-  } finally {
-    watcher.halt();
-  }
+  exchange.whenAborted(() => inbox.cancel(task));
+  return yield* outcomes.get();
 }

@@ -8,7 +8,7 @@
  * final state while watching the client, write the answer, close. A client that goes away while
  * its task is still queued cancels it.
  */
-import { Queue, SocketError, spawn, type Connection, type Listener, type Operation } from "../../loop/index.js";
+import { Queue, SocketError, type Connection, type Listener, type Operation } from "../../loop/index.js";
 import { formatErrorReply, parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
@@ -79,22 +79,11 @@ function* answerClient(client: Connection, inbox: Inbox, options: FrontDoorOptio
 }
 
 /**
- * Waits for the task's final state while a child task watches the client: bytes after the request
- * are read and dropped, and a reset or close cancels the task if it is still queued (it then ends
- * `cancelled`, and there is nobody to answer). Once sent, the call completes and is logged.
+ * Waits for the task's final state. Meanwhile bytes after the request are dropped, and a client
+ * that resets cancels the task if it is still queued (it then ends `cancelled`, and that is the
+ * outcome that arrives). Once sent, the call completes and is logged.
  */
 function* untilAnswered(client: Connection, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
-  const watcher = yield* spawn(function* () {
-    try {
-      while ((yield* client.read()) !== null);
-    } catch (error) {
-      if (!(error instanceof SocketError)) throw error;
-      inbox.cancel(task);
-    }
-  });
-  try {
-    return yield* outcomes.get();
-  } finally {
-    watcher.halt();
-  }
+  client.discardInput(() => inbox.cancel(task));
+  return yield* outcomes.get();
 }

@@ -5,7 +5,7 @@
  * read timeout gets `timeout`. The framing itself is the protocol's own pure `RequestFramer`;
  * this adds the socket and the clock.
  */
-import { SocketError, timebox, type Connection, type Operation } from "../../loop/index.js";
+import { SocketError, type Connection, type Operation } from "../../loop/index.js";
 import { RequestFramer, RpcError, type FrameResult, type RequestLimits } from "../../rpc/index.js";
 
 /** What the client sent: a request to forward, or the error to answer it with at once. */
@@ -29,7 +29,7 @@ export function* readRequest(client: Connection, limits: RequestLimits): Operati
     const wait = framer.bytesReceived > 0 ? Math.min(limits.quietSeconds, left) : left;
     let chunk: Buffer | null;
     try {
-      const read = yield* timebox(wait, client.read());
+      const read = yield* client.readWithin(wait);
       if (read.timedOut) {
         if (framer.bytesReceived > 0 && wait === limits.quietSeconds) verdict = framer.quiet();
         continue;
