@@ -53,6 +53,7 @@ td.num, th.num { text-align: right; }
 .bar span { display: block; height: 100%; background: var(--made); }
 .up { color: var(--done); font-weight: 600; } .down { color: var(--bad); font-weight: 600; }
 .error { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-word; }
+.w-time { width: 120px; } .w-task { width: 80px; } .w-target { width: 190px; } .w-reason { width: 130px; }
 .empty td { color: var(--dim); text-align: center; }
 footer { margin-top: 22px; font-size: 12px; color: var(--dim); }
 footer a { color: inherit; }
@@ -215,6 +216,7 @@ const BODY = `<header>
 </table>
 <h2>Recent failures</h2>
 <table>
+  <colgroup><col class="w-time"><col class="w-task"><col class="w-target"><col class="w-reason"><col></colgroup>
   <thead><tr><th>time</th><th class="num">task</th><th>consumer</th><th>reason</th><th>error</th></tr></thead>
   <tbody id="failures"><tr class="empty"><td colspan="5">none so far</td></tr></tbody>
 </table>
