@@ -14,14 +14,14 @@ function onPath(name: string): string | undefined {
   }
 }
 
-/** The chromium to launch, when there is one. */
-export const chromiumPath: string | undefined = process.env.RPC_TEST_CHROMIUM || onPath("chromium") || onPath("chromium-browser");
+const skipSaid = process.env.RPC_TEST_BROWSER_SKIP || undefined;
+
+/** The chromium to launch, when there is one (and the run did not say to go without). */
+export const chromiumPath: string | undefined = skipSaid !== undefined ? undefined : process.env.RPC_TEST_CHROMIUM || onPath("chromium") || onPath("chromium-browser");
 
 /** Why the browser tests are skipped, when they are. */
 export const browserSkipReason: string | undefined =
-  chromiumPath !== undefined
-    ? undefined
-    : (process.env.RPC_TEST_BROWSER_SKIP ?? "no chromium: it is not installed (./run_rpc_tests.sh installs it as root: apt-get install -y chromium)");
+  chromiumPath !== undefined ? undefined : (skipSaid ?? "no chromium: it is not installed (./run_rpc_tests.sh installs it as root: apt-get install -y chromium)");
 
 /** `describe` for tests that need the browser: skipped, with the reason in the title, when there is none. */
 export function describeWithBrowser(title: string, body: (executablePath: string) => void): void {
