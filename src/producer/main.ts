@@ -1,8 +1,8 @@
 /**
  * The producer's entry point: parse the command line, wire the intakes (the payload), dispatch and
- * the observers (summary, live stats, report, log) on one event stream, start the run on the loop,
- * map signals to a graceful then a forced stop, print the summary (and write the HTML report),
- * exit 0 / 1 / 2 (PROTOCOL §4).
+ * the observers (summary, live stats, report, log, the live page of --http and --dashboard) on one
+ * event stream, start the run on the loop, map signals to a graceful then a forced stop, print the
+ * summary (and write the HTML report), exit 0 / 1 / 2 (PROTOCOL §4).
  */
 import { listen, run, SocketError, spawn, startTrace, type Operation, type TraceRecording } from "../loop/index.js";
 import type { Intake } from "./dispatch/intake.js";
