@@ -9,6 +9,10 @@
 # themselves. The broker is stopped on failure and Ctrl-C too. Where none can be had
 # (RPC_NO_BROKER=reason forces that), the broker tests are counted as skipped, with the reason.
 # RPC_TEST_AMQP_URL=amqp://… runs them against that broker instead of a private one.
+#
+# Debian's chromium, for the live page's test in a real browser (test/e2e/live-page.test.ts), is
+# installed first when it is missing and the machine allows it (root, apt-get); where none can be
+# had (RPC_NO_BROWSER=reason forces that), those tests are counted as skipped, with the reason.
 set -uo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -21,6 +25,17 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/rpc-tests.XXXXXX")"
 broker_job=""
 broker_dir=""
 idle=()
+
+# Before the broker starts: its own apt-get would otherwise wait for this one's lock.
+if [ -n "${RPC_NO_BROWSER:-}" ]; then
+  export RPC_TEST_BROWSER_SKIP="no chromium: disabled by RPC_NO_BROWSER=$RPC_NO_BROWSER"
+elif chromium_path="$(ensure_chromium 2>"$work/chromium.err")"; then
+  export RPC_TEST_CHROMIUM="$chromium_path"
+  grep -q '^Installing chromium' "$work/chromium.err" && echo "chromium: installed $chromium_path"
+else
+  tail -n 5 "$work/chromium.err" >&2
+  export RPC_TEST_BROWSER_SKIP="no chromium: $(sed -n 's/^chromium: unavailable: //p' "$work/chromium.err" | tail -n 1)"
+fi
 
 cleanup() {
   if [ -n "$broker_job" ] && kill -0 "$broker_job" 2>/dev/null; then
@@ -142,7 +157,7 @@ node -e '
   fs.writeFileSync(out, JSON.stringify(merged));
   const skipped = merged.numPendingTests + merged.numTodoTests;
   if (skipped > 0) {
-    const reason = process.env.RPC_TEST_AMQP_SKIP;
+    const reason = [process.env.RPC_TEST_AMQP_SKIP, process.env.RPC_TEST_BROWSER_SKIP].filter(Boolean).join("; ");
     console.log(`skipped: ${skipped} tests${reason ? ` (${reason})` : ""}: ${[...skippedFiles].map(([f, n]) => `${f} (${n})`).join(", ")}`);
   }
   console.log(`${merged.numPassedTests} passed, ${failed} failed` + (skipped > 0 ? `, ${skipped} skipped` : ""));

@@ -61,3 +61,38 @@ build_bundle() {
   mv -f "$tmp/$name.js" "$root/dist/$name.js"
   rm -rf "$tmp"
 }
+
+# Debian's chromium, for what renders a page headless (scripts/report-screenshot.sh, the live
+# page's browser test in run_rpc_tests.sh). Installed with apt-get when it is missing and the
+# machine allows it (root, apt-get): `apt-get update` once, then `apt-get install -y chromium`.
+# Prints its path on stdout; otherwise returns 1 with one line on stderr, "chromium: unavailable:
+# <why>". apt's own messages go to stderr.
+ensure_chromium() {
+  local browser
+  browser="$(command -v chromium || command -v chromium-browser || true)"
+  if [ -n "$browser" ]; then
+    printf '%s\n' "$browser"
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "chromium: unavailable: it is not installed, and installing it needs root (Debian: sudo apt-get install -y chromium)" >&2
+    return 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "chromium: unavailable: it is not installed, and there is no apt-get to install it (not Debian?)" >&2
+    return 1
+  fi
+  echo "Installing chromium (apt-get update && apt-get install -y chromium), once..." >&2
+  # The lock timeout: another apt (the broker's rabbitmq-server install) may hold dpkg for a while.
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q chromium; } >&2; then
+    echo "chromium: unavailable: apt-get could not install it (see apt's messages above)" >&2
+    return 1
+  fi
+  browser="$(command -v chromium || true)"
+  if [ -z "$browser" ]; then
+    echo "chromium: unavailable: apt-get installed the package, but there is no chromium on PATH" >&2
+    return 1
+  fi
+  printf '%s\n' "$browser"
+}

@@ -20,19 +20,8 @@ size="${3:-1200x3300}"
 [ -f "$report" ] || { echo "error: no such report: $report" >&2; exit 2; }
 [[ "$size" =~ ^[0-9]+x[0-9]+$ ]] || { echo "error: size must be WIDTHxHEIGHT, such as 1200x1950; got $size" >&2; exit 2; }
 
-browser="$(command -v chromium || command -v chromium-browser || true)"
-if [ -z "$browser" ]; then
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: chromium is not installed; install it (Debian: sudo apt-get install -y chromium) and run again" >&2
-    exit 1
-  fi
-  echo "Installing chromium (apt-get install -y chromium), once..." >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 || {
-    echo "error: apt-get could not install chromium; see the messages above" >&2
-    exit 1
-  }
-  browser="$(command -v chromium)"
-fi
+. "$(dirname "$0")/ensure-deps.sh"
+browser="$(ensure_chromium)" || { echo "error: no chromium to render the report with (see above)" >&2; exit 1; }
 
 # A fresh profile each time, removed afterwards; Chromium's chatter goes to a log shown on failure.
 profile="$(mktemp -d)"

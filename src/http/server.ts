@@ -86,6 +86,24 @@ export class HttpExchange {
   }
 
   /**
+   * Waits until the client goes away before its response was sent (never returns once it was
+   * sent): for a task whose whole job is to serve until then (an event stream).
+   */
+  untilAborted(): Operation<void> {
+    return action<void>(`watch ${this.peer}`, (resolve) => {
+      const onClose = (): void => {
+        if (!this.finished) resolve();
+      };
+      if (this.aborted) {
+        resolve();
+        return noop;
+      }
+      this.response.on("close", onClose);
+      return () => this.response.off("close", onClose);
+    });
+  }
+
+  /**
    * Calls `onAborted` once, from the response's own callback, if the client goes away before its
    * response was sent — at once if it already has. For an exchange that waits elsewhere (on a
    * queue) for its answer: no task watches the client meanwhile (see `Connection.discardInput`).
@@ -100,12 +118,60 @@ export class HttpExchange {
     });
   }
 
+  /**
+   * Starts a response that is written piece by piece (a stream of Server-Sent Events), with no
+   * length: HTTP/1.1 sends it chunked until `end()`. The headers leave at once, so a client
+   * knows the stream is open before its first piece. `maxPendingBytes` bounds what a client that
+   * reads too slowly can make the server hold (see {@link HttpStream.write}).
+   */
+  openStream(status: number, headers: OutgoingHttpHeaders, maxPendingBytes = DEFAULT_STREAM_PENDING_BYTES): HttpStream {
+    this.response.writeHead(status, { "cache-control": "no-store", ...headers });
+    this.response.flushHeaders();
+    return new HttpStream(this.response, maxPendingBytes);
+  }
+
   /** Sends the whole response (synchronous: safe in `finally`). A second call, or one after the client left, does nothing. */
   respond(status: number, body: string, headers: OutgoingHttpHeaders = {}): void {
     if (this.response.headersSent || this.response.destroyed) return;
     const bytes = Buffer.from(body, "utf8");
     this.response.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": bytes.length, ...headers });
     this.response.end(bytes);
+  }
+}
+
+/** What a stream may hold unsent for a slow client before it drops pieces: 256 KiB. */
+export const DEFAULT_STREAM_PENDING_BYTES = 256 * 1024;
+
+/** A response written piece by piece ({@link HttpExchange.openStream}). Synchronous, so `end()` is safe in `finally`. */
+export class HttpStream {
+  /** @internal made by {@link HttpExchange.openStream} */
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly maxPendingBytes: number,
+  ) {}
+
+  /** True once the stream was ended or its client went away: writing does nothing more. */
+  get closed(): boolean {
+    return this.response.writableEnded || this.response.destroyed;
+  }
+
+  /**
+   * Writes `text` now. Returns false, writing nothing, when the stream is closed, or when the
+   * client has not taken what was written before (more than `maxPendingBytes` waits in Node's
+   * buffer): a client that stops reading must not make the server's memory grow, and a stream
+   * whose every piece stands alone (each carries the whole state) loses nothing by a gap.
+   */
+  write(text: string): boolean {
+    if (this.closed || this.response.writableLength > this.maxPendingBytes) return false;
+    this.response.write(text, "utf8");
+    return true;
+  }
+
+  /** Writes `last` (if any) and ends the response; does nothing once closed. */
+  end(last?: string): void {
+    if (this.closed) return;
+    if (last === undefined) this.response.end();
+    else this.response.end(last, "utf8");
   }
 }
 
@@ -161,3 +227,5 @@ export function* serveHttp(host: string, port: number): Operation<HttpListener> 
   const bound = yield* bind(server, host, port);
   return new HttpListener(server, bound.address, bound.port);
 }
+
+function noop(): void {}

@@ -1,14 +1,18 @@
 /**
  * The producer's entry point: parse the command line, wire the intakes (the payload), dispatch and
- * the observers (summary, live stats, report, log) on one event stream, start the run on the loop,
- * map signals to a graceful then a forced stop, print the summary (and write the HTML report),
- * exit 0 / 1 / 2 (PROTOCOL §4).
+ * the observers (summary, live stats, report, log, the live page of --http and --dashboard) on one
+ * event stream, start the run on the loop, map signals to a graceful then a forced stop, print the
+ * summary (and write the HTML report), exit 0 / 1 / 2 (PROTOCOL §4).
  */
-import { listen, run, SocketError, startTrace, type Operation, type TraceRecording } from "../loop/index.js";
+import { listen, run, SocketError, spawn, startTrace, type Operation, type TraceRecording } from "../loop/index.js";
 import type { Intake } from "./dispatch/intake.js";
 import { ListenIntake } from "./intake/listen.js";
 import { AmqpIntake } from "./intake/amqp.js";
 import { HttpIntake } from "./intake/http.js";
+import { StatusPages, type StatusViews } from "./intake/status-pages.js";
+import { serveDashboard } from "./intake/dashboard.js";
+import { LiveFeed } from "./telemetry/live-feed.js";
+import { renderLivePage } from "./telemetry/live-page.js";
 import { serveHttp } from "../http/server.js";
 import type { ProducerEvent } from "./dispatch/events.js";
 import { ProducerMetrics } from "./telemetry/metrics.js";
@@ -41,6 +45,12 @@ function start(cli: Cli): void {
   events.emit({ event: "started", targets, options });
   const intakes: Intake[] = [];
   if (cli.payload) intakes.push(new ClientPayload(cli));
+  // The live page's figures, for --http and --dashboard: a feed on the same events, sampled every second.
+  const live = cli.http === undefined && cli.dashboard === undefined ? undefined : new LiveFeed(targets);
+  if (live !== undefined) {
+    events.subscribe((event) => live.observe(event));
+    samplers.push(live.sampler);
+  }
   const producer = new Producer(cli, intakes, events.emit, samplers);
   // One recording of the loop serves both the --trace file and the report's swimlanes.
   const trace =
@@ -55,16 +65,20 @@ function start(cli: Cli): void {
       const listener = yield* openDoor("listen", cli.listen, listen);
       producer.addIntake(new ListenIntake(listener, doorOptions, events.emit));
     }
-    if (cli.http !== undefined) {
-      const listener = yield* openDoor("http", cli.http, serveHttp);
-      const metrics = new ProducerMetrics(targets);
-      events.subscribe((event) => metrics.observe(event));
-      let latestStats: Extract<ProducerEvent, { event: "stats" }> | undefined;
-      events.subscribe((event) => {
-        if (event.event === "stats") latestStats = event;
-      });
-      const views = { targets, gauges: () => producer.gauges, latestStats: () => latestStats, metrics: () => metrics.render(producer.gauges) };
-      producer.addIntake(new HttpIntake(listener, doorOptions, views, events.emit));
+    if (live !== undefined) {
+      const pages = new StatusPages(statusViews(live));
+      // A child of this task, not an intake: the pages' streams end when the run is over, and hold nothing up.
+      yield* spawn(() => pages.run(), "live streams");
+      if (cli.http !== undefined) {
+        const listener = yield* openDoor("http", cli.http, serveHttp);
+        events.emit({ event: "live_page", url: `http://${listener.address}/`, door: "http" });
+        producer.addIntake(new HttpIntake(listener, doorOptions, pages, events.emit));
+      }
+      if (cli.dashboard !== undefined) {
+        const listener = yield* openDoor("dashboard", cli.dashboard, serveHttp, false);
+        events.emit({ event: "live_page", url: `http://${listener.address}/`, door: "dashboard" });
+        yield* spawn(() => serveDashboard(listener, pages, events.emit), `dashboard ${listener.address}`);
+      }
     }
     if (cli.amqp !== undefined) {
       producer.addIntake(new AmqpIntake({ ...cli.amqp, limits: cli.limits, queueTimeout: cli.queueTimeout }, events.emit));
@@ -76,14 +90,34 @@ function start(cli: Cli): void {
     return yield* producer.run();
   }
 
+  /** The state the status pages show (/, /events, /healthz, /stats, /metrics), from the same events. */
+  function statusViews(feed: LiveFeed): StatusViews {
+    const metrics = new ProducerMetrics(targets);
+    events.subscribe((event) => metrics.observe(event));
+    let latestStats: Extract<ProducerEvent, { event: "stats" }> | undefined;
+    events.subscribe((event) => {
+      if (event.event === "stats") latestStats = event;
+    });
+    return {
+      targets,
+      gauges: () => producer.gauges,
+      latestStats: () => latestStats,
+      metrics: () => metrics.render(producer.gauges),
+      page: renderLivePage(),
+      live: feed,
+    };
+  }
+
+  /** Binds a door; `frontDoor` false for the --dashboard, which takes no tasks (its `live_page` event says it is open). */
   function* openDoor<L extends { readonly address: string }>(
     intake: string,
     where: { readonly host: string; readonly port: number; readonly name: string },
     bind: (host: string, port: number) => Operation<L>,
+    frontDoor = true,
   ): Operation<L> {
     try {
       const listener = yield* bind(where.host, where.port);
-      events.emit({ event: "front_door", intake, address: listener.address });
+      if (frontDoor) events.emit({ event: "front_door", intake, address: listener.address });
       return listener;
     } catch (error) {
       if (error instanceof SocketError) throw new FrontDoorError(`cannot open --${intake} ${where.name}: ${error.message}`, { cause: error });

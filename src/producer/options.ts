@@ -51,6 +51,8 @@ export interface Cli extends DispatchOptions, PayloadOptions {
   readonly listen: TargetAddress | undefined;
   /** `--http [HOST:]PORT`: the HTTP front door (PROTOCOL §6), or `undefined`. */
   readonly http: TargetAddress | undefined;
+  /** `--dashboard [HOST:]PORT`: the live page and the status pages alone, taking no tasks; or `undefined`. */
+  readonly dashboard: TargetAddress | undefined;
   /** `--amqp URL` (PROTOCOL §7): the shared task queue, or `undefined`. */
   readonly amqp: { readonly url: string; readonly queue: string; readonly prefetch: number } | undefined;
   /** What a front-door client may send: the consumer's limits (`--max-request-bytes`, `--read-timeout`). */
@@ -61,7 +63,12 @@ export type ParsedCli = ParsedCommandLine<Cli>;
 
 const options = {
   listen: option(text("[HOST:]PORT"), { help: "also serve clients the line protocol of the consumers here (HOST 127.0.0.1 unless given)" }),
-  http: option(text("[HOST:]PORT"), { help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics" }),
+  http: option(text("[HOST:]PORT"), {
+    help: "also serve clients over HTTP here: POST /rpc, GET /rpc?q=, the live page at /, /events, /healthz, /stats, /metrics",
+  }),
+  dashboard: option(text("[HOST:]PORT"), {
+    help: "serve the live page (/, /events) and /healthz, /stats, /metrics here, without taking requests: for a producer with no --http",
+  }),
   amqp: option(text("URL"), { help: "also take tasks from a shared RabbitMQ queue: amqp://USER:PASS@HOST:PORT[/VHOST]" }),
   "amqp-queue": option(text("NAME"), { help: "--amqp: the durable task queue", default: "rpc_tasks" }),
   prefetch: option(integer(1, 65_535), { help: "--amqp: unacked tasks this producer may hold (default: twice the number of targets)" }),
@@ -139,7 +146,13 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
   };
   const listen = door("listen", values.listen);
   const http = door("http", values.http);
-  if (listen !== undefined && http !== undefined && listen.name === http.name) throw new UsageError(`--listen and --http are both ${listen.name}: give each its own port`);
+  const dashboard = door("dashboard", values.dashboard);
+  const doors = [["listen", listen], ["http", http], ["dashboard", dashboard]] as const;
+  for (const [i, [name, address]] of doors.entries()) {
+    for (const [other, taken] of doors.slice(i + 1)) {
+      if (address !== undefined && taken !== undefined && address.name === taken.name) throw new UsageError(`--${name} and --${other} are both ${address.name}: give each its own port`);
+    }
+  }
   return {
     targets,
     ...payload,
@@ -159,6 +172,7 @@ function build(values: OptionValues<typeof options>, positionals: readonly strin
     amqp: values.amqp === undefined ? undefined : { url: amqpUrl(values.amqp), queue: values["amqp-queue"], prefetch: values.prefetch ?? 2 * targets.length },
     listen,
     http,
+    dashboard,
     limits: { ...DEFAULT_REQUEST_LIMITS, readTimeoutSeconds: values["read-timeout"], maxRequestBytes: values["max-request-bytes"] },
   };
 }

@@ -170,3 +170,28 @@ describe("--sleep-ms", () => {
     for (const bad of ["2.5", "10001", "1e3"]) expect(problem("--sleep-ms", bad, "9000")).toMatch(/^--sleep-ms must be an integer .*10000/);
   });
 });
+
+describe("--dashboard", () => {
+  it("is off by default, and takes [HOST:]PORT as the doors do; the payload still runs alone", () => {
+    expect(parse().dashboard).toBeUndefined();
+    expect(parse("--dashboard", "8081")).toMatchObject({ dashboard: { host: "127.0.0.1", port: 8081, name: "127.0.0.1:8081" }, payload: true });
+    expect(parse("--dashboard", "0.0.0.0:8081").dashboard).toMatchObject({ host: "0.0.0.0", port: 8081 });
+    expect(parse("--listen", "8000", "--dashboard", "8081")).toMatchObject({ payload: false, dashboard: { port: 8081 } });
+  });
+
+  it.each([
+    [["--dashboard", "web"], /^--dashboard: bad address "web": expected PORT or HOST:PORT/],
+    [["--dashboard", "70000"], /^--dashboard: bad address "70000": the port must be a number from 1 to 65535/],
+    [["--dashboard", ""], /^--dashboard must not be empty/],
+    [["--http", "8080", "--dashboard", "127.0.0.1:8080"], /^--http and --dashboard are both 127\.0\.0\.1:8080: give each its own port$/],
+    [["--listen", "8080", "--dashboard", "8080"], /^--listen and --dashboard are both 127\.0\.0\.1:8080/],
+  ])("refuses %j with one line that says what to fix", (args, message) => {
+    expect(problem(...args, "9000")).toMatch(message);
+  });
+
+  it("is in --help, saying it takes no requests", () => {
+    expect(USAGE).toMatch(/--dashboard \[HOST:\]PORT/);
+    expect(USAGE).toMatch(/without taking requests/);
+    expect(USAGE).toMatch(/the live page at \//);
+  });
+});

@@ -99,6 +99,8 @@ export type ProducerEvent =
   | { readonly event: "no_target_up"; readonly queue_timeout_s: number }
   /** A front door is open: `intake` is `listen` or `http`, `address` the one bound (`127.0.0.1:8000`). */
   | { readonly event: "front_door"; readonly intake: string; readonly address: string }
+  /** The live page is served at `url` (`http://127.0.0.1:8080/`), by the `--http` door or the `--dashboard`. */
+  | { readonly event: "live_page"; readonly url: string; readonly door: "http" | "dashboard" }
   /** A front door met an error and goes on (a failed accept: too many open files, …). */
   | { readonly event: "front_door_error"; readonly intake: string; readonly address: string; readonly error: string }
   /** `--amqp`: connected to the broker (`url` without the password), consuming the task queue. */

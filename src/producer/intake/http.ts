@@ -2,18 +2,19 @@
  * `--http [HOST:]PORT`: the same front door over HTTP/1.1 (PROTOCOL §6), on `node:http` with
  * keep-alive, bridged onto the loop (src/http/). `POST /rpc` (the body is one request line) or
  * `GET /rpc?q=…` becomes a task like a `--listen` request; the answer is the result, or
- * `ERROR <code>: <message>` with a status by code. Beside it: `/healthz`, `/stats`, `/metrics`.
+ * `ERROR <code>: <message>` with a status by code. Beside it, the pages of status-pages.ts: the
+ * live page (`/`, `/events`), `/healthz`, `/stats`, `/metrics`.
  */
 import { HttpServerError, type HttpExchange, type HttpListener } from "../../http/server.js";
 import { Queue, type Operation } from "../../loop/index.js";
 import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
-import type { Emit, ProducerEvent } from "../dispatch/events.js";
+import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
-import type { Gauges } from "../dispatch/producer.js";
 import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
 import { acceptEach } from "./accept-each.js";
 import { answerFor, queueFull, type FrontDoorAnswer } from "./answer.js";
 import type { FrontDoorOptions } from "./listen.js";
+import { RETRY_AFTER_S, type StatusPages } from "./status-pages.js";
 
 /** The HTTP status of each error code (§6). */
 export const STATUS_OF: Readonly<Record<RpcErrorCode, number>> = {
@@ -27,27 +28,14 @@ export const STATUS_OF: Readonly<Record<RpcErrorCode, number>> = {
   internal: 502,
 };
 
-/** Seconds a client is told to wait before trying again after a 503. */
-const RETRY_AFTER_S = 1;
-
-/** What the door shows besides answers: the producer's state, read when asked. */
-export interface HttpViews {
-  gauges(): Gauges;
-  /** The latest `stats` event, if one was made. */
-  latestStats(): Extract<ProducerEvent, { event: "stats" }> | undefined;
-  /** The Prometheus page. */
-  metrics(): string;
-  /** The consumers' names, for /healthz. */
-  readonly targets: readonly string[];
-}
-
 export class HttpIntake implements Intake {
   readonly name: string;
 
   constructor(
     private readonly listener: HttpListener,
     private readonly options: FrontDoorOptions,
-    private readonly views: HttpViews,
+    /** `/`, `/events`, `/healthz`, `/stats`, `/metrics`: shared with --dashboard. */
+    private readonly pages: StatusPages,
     private readonly emit: Emit,
   ) {
     this.name = `http ${listener.address}`;
@@ -55,47 +43,24 @@ export class HttpIntake implements Intake {
 
   /** Accepts clients until halted (at shutdown); their exchanges run on in the producer's scope. */
   *run(inbox: Inbox): Operation<void> {
-    yield* acceptEach(this.listener, "http", this.emit, (exchange: HttpExchange) => inbox.serve(() => this.route(exchange, inbox), `client ${exchange.peer}`));
+    yield* acceptEach(this.listener, "http", this.emit, (exchange: HttpExchange) => {
+      // The pages answer at once, or stream until the run ends: not exchanges the producer waits for.
+      if (this.pages.serves(exchange.path)) this.pages.answer(exchange);
+      else inbox.serve(() => this.route(exchange, inbox), `client ${exchange.peer}`);
+    });
   }
 
   private *route(exchange: HttpExchange, inbox: Inbox): Operation<void> {
     const { method, path } = exchange;
-    const only = (allowed: string): boolean => {
-      if (method === allowed || (allowed === "GET" && method === "HEAD")) return true;
-      exchange.respond(405, `method ${method} not allowed on ${path}; use ${allowed}`, { allow: allowed });
-      return false;
-    };
-    switch (path) {
-      case "/rpc":
-        if (method !== "GET" && method !== "POST") {
-          exchange.respond(405, `method ${method} not allowed on /rpc; use POST (the body is the request) or GET ?q=`, { allow: "GET, POST" });
-          return;
-        }
-        yield* this.serveRpc(exchange, inbox);
-        return;
-      case "/healthz": {
-        if (!only("GET")) return;
-        const gauges = this.views.gauges();
-        const up = this.views.targets.filter((target) => gauges.isUp(target));
-        if (up.length > 0) exchange.respond(200, "ok");
-        else exchange.respond(503, "no consumer up", { "retry-after": String(RETRY_AFTER_S) });
-        return;
-      }
-      case "/stats": {
-        if (!only("GET")) return;
-        const gauges = this.views.gauges();
-        const latest = this.views.latestStats();
-        const { event: _event, ...fields } = latest ?? { event: "stats", queue_depth: gauges.queueDepth, in_flight: gauges.inFlight };
-        exchange.respond(200, JSON.stringify(fields), { "content-type": "application/json" });
-        return;
-      }
-      case "/metrics":
-        if (!only("GET")) return;
-        exchange.respond(200, this.views.metrics(), { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        return;
-      default:
-        exchange.respond(404, `not found: ${path}; try POST /rpc, GET /rpc?q=, /healthz, /stats, /metrics`);
+    if (path !== "/rpc") {
+      exchange.respond(404, `not found: ${path}; try POST /rpc, GET /rpc?q=, / (the live page), /events, /healthz, /stats, /metrics`);
+      return;
     }
+    if (method !== "GET" && method !== "POST") {
+      exchange.respond(405, `method ${method} not allowed on /rpc; use POST (the body is the request) or GET ?q=`, { allow: "GET, POST" });
+      return;
+    }
+    yield* this.serveRpc(exchange, inbox);
   }
 
   private *serveRpc(exchange: HttpExchange, inbox: Inbox): Operation<void> {

@@ -162,6 +162,8 @@ export class TextLogger implements Logger {
         return `${tag(c.red, "down")} no consumer is up; queued tasks fail after ${e.queue_timeout_s} s (--queue-timeout)`;
       case "front_door":
         return `${tag(c.bold, "open")} ${e.intake === "http" ? "HTTP" : "line protocol"} front door listening on ${c.bold(e.address)} (--${e.intake})`;
+      case "live_page":
+        return `${tag(c.bold, "open")} live page at ${c.bold(c.underline(e.url))} (--${e.door})`;
       case "front_door_error":
         return `${tag(c.red, "door")} ${e.intake} ${e.address}: ${terminalText(e.error, MESSAGE_CHARS)}`;
       case "broker_up":
