@@ -49,11 +49,18 @@ async function openPage(executablePath: string, url: string): Promise<{ page: Pa
 }
 
 /**
- * Waits, polling in the page every 100 ms for at most 20 s, until `condition` (a JavaScript
- * expression, evaluated in the page: these tests are typed without the DOM's types) is true.
+ * Waits, polling every 100 ms for at most 20 s, until `condition` (a JavaScript expression,
+ * evaluated in the page: these tests are typed without the DOM's types) is true. Polled from
+ * here with `page.evaluate`, not with `page.waitForFunction`: that evaluates its predicate with
+ * `eval` inside the page, which the page's Content-Security-Policy rightly forbids (it passed only
+ * when the condition held at the first look).
  */
 async function until(page: Page, condition: string): Promise<void> {
-  await page.waitForFunction(condition, undefined, { timeout: 20_000, polling: 100 });
+  const deadline = Date.now() + 20_000;
+  while (!(await page.evaluate(condition))) {
+    if (Date.now() > deadline) throw new Error(`the page did not show, within 20 s: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The expression for the number an element of the page shows. */
