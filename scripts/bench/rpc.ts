@@ -27,7 +27,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { median, stopEverythingOnSignals, table, vmHwmKb } from "./measure.js";
+import { median, runDriver, stopEverythingOnSignals, table, vmHwmKb, type DriverResult } from "./measure.js";
 
 const drivers = join(import.meta.dirname, "drivers");
 
@@ -106,49 +106,10 @@ async function startConsumers(count: number): Promise<{ ports: number[]; childre
 // ---------------------------------------------------------------------------------------------
 // One driver run
 
-interface DriverResult {
-  readonly driver: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly first_error: string | null;
-  readonly elapsed_s: number;
-  readonly calls_per_s: number;
-  readonly p50_ms: number | null;
-  readonly p99_ms: number | null;
-  readonly cpu_us_per_call: number | null;
-  readonly max_rss_mb: number;
-}
-
-async function runDriver(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
-  const args = [
-    "--targets",
-    ports.map((port) => `127.0.0.1:${port}`).join(","),
-    "--command",
-    command,
-    "--inflight",
-    String(inflight),
-    "--seconds",
-    String(seconds),
-    "--warmup",
-    String(warmup),
-  ];
-  const child = startProcess(driver.argv[0]!, [...driver.argv.slice(1), ...args]);
+function runDriverOn(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
+  const args = ["--targets", ports.map((port) => `127.0.0.1:${port}`).join(","), "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warmup)];
   // Start-up, warm-up and the measured phase, with room to spare; then it is stuck.
-  const limitMs = (warmup + seconds + 30) * 1000;
-  let exit;
-  try {
-    exit = await child.exited(limitMs);
-  } catch (error) {
-    await child.stop("SIGKILL");
-    throw new Error(`driver ${driver.name} did not finish within ${limitMs / 1000} s`, { cause: error });
-  }
-  const line = child.stdout().trim().split("\n").pop() ?? "";
-  try {
-    if (exit.code !== 0) throw new Error(`exit ${exit.code ?? exit.signal}`);
-    return JSON.parse(line) as DriverResult;
-  } catch (error) {
-    throw new Error(`driver ${driver.name} failed (${(error as Error).message}): ${child.stderr().trim().slice(0, 500) || line}`, { cause: error });
-  }
+  return runDriver(driver.name, [...driver.argv, ...args], (warmup + seconds + 30) * 1000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +158,7 @@ async function measureRow(consumers: number, ports: readonly number[], mix: (typ
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < haveDriver.length; i++) {
       const driver = haveDriver[(round + i) % haveDriver.length]!;
-      const result = await runDriver(driver, ports, mix.command, inflight);
+      const result = await runDriverOn(driver, ports, mix.command, inflight);
       if (result.errors > 0) log(`  ${driver.name}: ${result.errors} failed calls, first: ${result.first_error}`);
       byDriver.get(driver.name)!.push(result);
     }
