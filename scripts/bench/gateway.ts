@@ -22,7 +22,7 @@
 // exec …'` so its descriptor limit is as high as the machine allows; the script execs node, so the
 // PID sampled is the program's. Only 127.0.0.1; every process it starts is stopped on the way out,
 // also on an error or Ctrl-C; every wait is bounded.
-import { freePort, repoRoot as root, startConsumer, startProcess, terminateAll, type RunningConsumer, type RunningProcess } from "../lib/processes.js";
+import { freePort, repoRoot as root, startConsumers, startProcess, terminateAll, type RunningProcess } from "../lib/processes.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
@@ -73,16 +73,6 @@ const log = (line: string): void => {
 
 // ---------------------------------------------------------------------------------------------
 // Processes (all through scripts/lib/processes.ts, which tracks them)
-
-async function startConsumers(count: number): Promise<RunningConsumer[]> {
-  const started: RunningConsumer[] = [];
-  // A few at a time: many start-ups at once on a small machine only thrash.
-  for (let i = 0; i < count; i += 4) {
-    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, [], { viaScript: true, output: "tail", timeoutMs: 20_000 }));
-    started.push(...(await Promise.all(batch)));
-  }
-  return started;
-}
 
 const stopAllOf = (processes: readonly RunningProcess[]): Promise<unknown> => Promise.all(processes.map((p) => p.stop("SIGTERM", 5_000)));
 

@@ -21,7 +21,7 @@
 // flight, `system ping` (paired per round, median). Consumers run through run_rpc_consumer.sh too.
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
-import { repoRoot as root, startConsumer, startProcess, terminateAll, type RunningConsumer } from "../lib/processes.js";
+import { repoRoot as root, startConsumers, startProcess, terminateAll, type RunningConsumer } from "../lib/processes.js";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -89,18 +89,10 @@ function stop(running: { stop(signal?: NodeJS.Signals, timeoutMs?: number): Prom
   return running.stop("SIGTERM", 3_000);
 }
 
-/**
- * Starts `count` consumers on free ports through run_rpc_consumer.sh, as users run them. Their
- * log (a line per request) goes to a pipe this process drains, as it would to a log collector.
- */
-async function startConsumers(count: number): Promise<{ ports: number[]; children: RunningConsumer[] }> {
-  const started: RunningConsumer[] = [];
-  // A few at a time: 32 start-ups at once on a small machine only thrash.
-  for (let i = 0; i < count; i += 4) {
-    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, [], { viaScript: true, output: "tail", timeoutMs: 20_000 }));
-    started.push(...(await Promise.all(batch)));
-  }
-  return { ports: started.map((s) => s.port), children: started };
+/** `count` consumers (scripts/lib/processes.ts startConsumers) and their ports. */
+async function startConsumersOn(count: number): Promise<{ ports: number[]; children: RunningConsumer[] }> {
+  const children = await startConsumers(count);
+  return { ports: children.map((c) => c.port), children };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +192,7 @@ interface RssResult {
 
 async function measureProducerRss(): Promise<RssResult> {
   log(`producer RSS: starting ${rssConsumers} consumers`);
-  const { ports, children: consumers } = await startConsumers(rssConsumers);
+  const { ports, children: consumers } = await startConsumersOn(rssConsumers);
   try {
     const args = [
       "--tasks",
@@ -370,7 +362,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const k of consumerCounts) {
     log(`starting ${k} consumer(s)`);
-    const { ports, children: consumers } = await startConsumers(k);
+    const { ports, children: consumers } = await startConsumersOn(k);
     try {
       for (const mix of MIXES) {
         for (const inflight of INFLIGHT) {
