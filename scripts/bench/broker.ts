@@ -217,6 +217,8 @@ interface ScaleRow {
   readonly directOverIdeal: number;
   readonly producerCpuUsPerTask: number;
   readonly brokerCpuUsPerTask: number;
+  /** The client's (amqp-driver's) own CPU per answered task. */
+  readonly clientCpuUsPerTask: number;
   readonly errors: number;
 }
 
@@ -269,6 +271,7 @@ async function scaleRow(opts: Options, url: string, brokerPidList: readonly numb
     directOverIdeal: median(direct.map((r) => r.calls_per_s / ideal)),
     producerCpuUsPerTask: median(broker.map((r) => r.producerCpuUsPerTask ?? Number.NaN)),
     brokerCpuUsPerTask: median(broker.map((r) => r.brokerCpuUsPerTask ?? Number.NaN)),
+    clientCpuUsPerTask: median(broker.map((r) => r.cpu_us_per_call ?? Number.NaN)),
     errors: broker.reduce((sum, r) => sum + r.errors, 0),
   };
 }
@@ -395,7 +398,7 @@ function report(results: Results): string {
       `scale-out: \`${SLEEP}\`, P producers × C consumers each, one queue; ideal = consumers × ${IDEAL_PER_CONSUMER}/s; direct = the same consumers driven straight, ${DIRECT_PER_CONSUMER} in flight each; CPU = user + system per answered task`,
       table(
         [
-          ["P×C", "consumers", "prefetch", "in flight", "load", "ideal/s", "tasks/s", "/ideal", `goal ≥${GOAL_SCALE}`, "direct/s", "direct/ideal", "p50 ms", "producers µs", "broker µs", "failed"],
+          ["P×C", "consumers", "prefetch", "in flight", "load", "ideal/s", "tasks/s", "/ideal", `goal ≥${GOAL_SCALE}`, "direct/s", "direct/ideal", "p50 ms", "producers µs", "broker µs", "client µs", "failed"],
           ...results.scale.map((r) => [
             `${r.layout.producers}×${r.layout.perProducer}`,
             String(r.consumers),
@@ -411,6 +414,7 @@ function report(results: Results): string {
             fixed(r.p50Ms, 1),
             fixed(r.producerCpuUsPerTask, 0),
             fixed(r.brokerCpuUsPerTask, 0),
+            fixed(r.clientCpuUsPerTask, 0),
             String(r.errors),
           ]),
         ],

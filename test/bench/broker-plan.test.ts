@@ -56,6 +56,7 @@ describe("the broker benchmark's plan", () => {
       directOverIdeal: 0.98,
       producerCpuUsPerTask: 500,
       brokerCpuUsPerTask: 300,
+      clientCpuUsPerTask: 400,
       errors: 0,
     });
     const side = { callsPerS: 900, p50Ms: 10, producerCpuUsPerTask: 400, errors: 0 };
