@@ -2,7 +2,7 @@
 // that exist — one after the other, each as its own child process with `--json`, and prints one
 // combined table (measure, value, goal, verdict). Their progress lines go to stderr as they run.
 //
-//   npm run bench                    # the full run (about a quarter of an hour on 2 cores)
+//   npm run bench                    # the full run (about twenty minutes on 2 cores)
 //   npm run bench -- --quick         # a smoke run with short settings
 //   npm run bench -- --json          # one JSON object: every benchmark's own results
 //   npm run bench -- --only rpc,loop # some of them (loop, consumer, rpc, gateway, broker)
