@@ -4,8 +4,8 @@
 // it held go back to the broker, the other producer serves them, and every request still gets its
 // answer. It ends by saying how many tasks each producer served, how many were redelivered, and
 // whether every request was answered; it stops everything it started, by itself.
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { startPrivateBroker, type PrivateBroker } from "./lib/broker.js";
 import { repoRoot as root, startConsumer, startProcess, terminateAll, type RunningProcess } from "./lib/processes.js";
 
 const QUEUE = "demo.tasks";
@@ -14,29 +14,13 @@ const TASKS = 600;
 const LOAD = ["--load", "--tasks", String(TASKS), "--interval", "0.02", "--sleep-ms", "20", "--stats-every", "2", "--quiet"];
 const KILL_AFTER_S = 5;
 
-interface Broker {
-  readonly url: string;
-  readonly dir: string;
-}
-
-function startBroker(): Broker {
+async function startBroker(): Promise<PrivateBroker> {
   process.stdout.write("demo: starting a private RabbitMQ (scripts/broker.sh start; ~10 s)...\n");
-  let out: string;
   try {
-    out = execFileSync(join(root, "scripts", "broker.sh"), ["start"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    return await startPrivateBroker(90_000, (line) => process.stderr.write(`${line}\n`));
   } catch (error) {
-    throw new Error(`no RabbitMQ could be started (scripts/broker.sh start failed: ${(error as Error).message})`, { cause: error });
+    throw new Error(`no RabbitMQ could be started (${(error as Error).message})`, { cause: error });
   }
-  const value = (key: string): string => {
-    const found = new RegExp(`^${key}=(.*)$`, "m").exec(out)?.[1];
-    if (found === undefined) throw new Error(`scripts/broker.sh start printed no ${key}`);
-    return found.replace(/^'(.*)'$/, "$1");
-  };
-  return { url: value("RPC_BROKER_URL"), dir: value("RPC_BROKER_DIR") };
-}
-
-function stopBroker(broker: Broker): void {
-  execFileSync(join(root, "scripts", "broker.sh"), ["stop", broker.dir], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 function jsonEvents(process: RunningProcess): Record<string, unknown>[] {
@@ -48,7 +32,7 @@ function jsonEvents(process: RunningProcess): Record<string, unknown>[] {
 }
 
 async function main(): Promise<number> {
-  const broker = startBroker();
+  const broker = await startBroker();
   try {
     const consumers = await Promise.all([0, 1, 2, 3].map(() => startConsumer(undefined, [], { output: "tail", viaScript: true })));
     const producer = (name: string, ports: readonly number[]): RunningProcess => {
@@ -84,7 +68,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await terminateAll();
-    stopBroker(broker);
+    await broker.stop();
   }
 }
 

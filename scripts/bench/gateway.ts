@@ -22,14 +22,14 @@
 // exec …'` so its descriptor limit is as high as the machine allows; the script execs node, so the
 // PID sampled is the program's. Only 127.0.0.1; every process it starts is stopped on the way out,
 // also on an error or Ctrl-C; every wait is bounded.
-import { freePort, repoRoot as root, startConsumer, startProcess, terminateAll, type RunningConsumer, type RunningProcess } from "../lib/processes.js";
+import { freePort, repoRoot as root, startConsumers, startProcess, terminateAll, type RunningProcess } from "../lib/processes.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { median, stopEverythingOnSignals, table, vmHwmKb } from "./measure.js";
+import { cpuMs, median, runDriver, stopEverythingOnSignals, table, vmHwmKb, type DriverResult } from "./measure.js";
 
 const drivers = join(import.meta.dirname, "drivers");
 
@@ -73,16 +73,6 @@ const log = (line: string): void => {
 
 // ---------------------------------------------------------------------------------------------
 // Processes (all through scripts/lib/processes.ts, which tracks them)
-
-async function startConsumers(count: number): Promise<RunningConsumer[]> {
-  const started: RunningConsumer[] = [];
-  // A few at a time: many start-ups at once on a small machine only thrash.
-  for (let i = 0; i < count; i += 4) {
-    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, [], { viaScript: true, output: "tail", timeoutMs: 20_000 }));
-    started.push(...(await Promise.all(batch)));
-  }
-  return started;
-}
 
 const stopAllOf = (processes: readonly RunningProcess[]): Promise<unknown> => Promise.all(processes.map((p) => p.stop("SIGTERM", 5_000)));
 
@@ -135,17 +125,6 @@ function openFilesLimit(pid: number | "self"): number | undefined {
   }
 }
 
-/** CPU time (user + system) a process has used so far, ms; undefined once it is gone. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are 11 and 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
 /** The producer's summary line (text mode): produced, succeeded, failed, lost. */
 function producerSummary(lines: readonly string[]): { produced: number; succeeded: number; failed: number; lost: number } | null {
   for (const line of [...lines].reverse()) {
@@ -158,36 +137,11 @@ function producerSummary(lines: readonly string[]): { produced: number; succeede
 // ---------------------------------------------------------------------------------------------
 // A load generator run (drivers/*-driver.ts: one JSON line, see drivers/common.ts)
 
-interface DriverResult {
-  readonly driver: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly first_error: string | null;
-  readonly calls_per_s: number;
-  readonly p50_ms: number | null;
-  readonly p99_ms: number | null;
-}
-
-async function runDriver(driver: "native-driver" | "http-driver", port: number, command: string, inflight: number): Promise<DriverResult> {
-  const args = ["--import", "tsx", join(drivers, `${driver}.ts`), "--targets", `127.0.0.1:${port}`, "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warmup)];
-  const child = startProcess(process.execPath, args);
-  const limitMs = (warmup + seconds + 30) * 1000;
-  let exit;
-  try {
-    exit = await child.exited(limitMs);
-  } catch (error) {
-    await child.stop("SIGKILL");
-    throw new Error(`${driver} did not finish within ${limitMs / 1000} s`, { cause: error });
-  }
-  const line = child.stdout().trim().split("\n").pop() ?? "";
-  try {
-    if (exit.code !== 0) throw new Error(`exit ${exit.code ?? exit.signal}`);
-    const result = JSON.parse(line) as DriverResult;
-    if (result.errors > 0) log(`  ${driver} → :${port}: ${result.errors} failed calls, first: ${result.first_error}`);
-    return result;
-  } catch (error) {
-    throw new Error(`${driver} failed (${(error as Error).message}): ${child.stderr().trim().slice(0, 500) || line}`, { cause: error });
-  }
+async function runDriverOn(driver: "native-driver" | "http-driver", port: number, command: string, inflight: number): Promise<DriverResult> {
+  const args = [process.execPath, "--import", "tsx", join(drivers, `${driver}.ts`), "--targets", `127.0.0.1:${port}`, "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warmup)];
+  const result = await runDriver(driver, args, (warmup + seconds + 30) * 1000);
+  if (result.errors > 0) log(`  ${driver} → :${port}: ${result.errors} failed calls, first: ${result.first_error}`);
+  return result;
 }
 
 /** One measured run of the closed-loop load against a fresh gateway; the gateway's CPU per call too. */
@@ -201,7 +155,7 @@ async function throughGateway(
   try {
     const pid = gateway.process.child.pid!;
     const cpuBefore = cpuMs(pid);
-    const result = await runDriver(name === "http" ? "http-driver" : "native-driver", gateway.port, command, inflight);
+    const result = await runDriverOn(name === "http" ? "http-driver" : "native-driver", gateway.port, command, inflight);
     const cpuAfter = cpuMs(pid);
     // The gateway served the warm-up too: its CPU over both phases, per call at the measured rate.
     const callsBoth = result.calls_per_s * (warmup + seconds);
@@ -414,7 +368,7 @@ async function latency(ports: readonly number[]): Promise<LatencyResult> {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(round + i) % kinds.length]!;
-      const run: Run = kind === "direct" ? { ...(await runDriver("native-driver", ports[0]!, "system ping", 1)), gatewayCpuUsPerCall: null } : await throughGateway(kind, ports, "system ping", 1);
+      const run: Run = kind === "direct" ? { ...(await runDriverOn("native-driver", ports[0]!, "system ping", 1)), gatewayCpuUsPerCall: null } : await throughGateway(kind, ports, "system ping", 1);
       log(`  round ${round + 1} ${kind}: p50 ${run.p50_ms} ms`);
       runs.get(kind)!.push(run);
     }

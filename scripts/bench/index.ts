@@ -1,11 +1,11 @@
-// `npm run bench`: runs every benchmark of scripts/bench/ — loop.ts, consumer.ts, rpc.ts, gateway.ts, those
+// `npm run bench`: runs every benchmark of scripts/bench/ — loop.ts, consumer.ts, rpc.ts, gateway.ts, broker.ts, those
 // that exist — one after the other, each as its own child process with `--json`, and prints one
 // combined table (measure, value, goal, verdict). Their progress lines go to stderr as they run.
 //
-//   npm run bench                    # the full run (about a quarter of an hour on 2 cores)
+//   npm run bench                    # the full run (about twenty minutes on 2 cores)
 //   npm run bench -- --quick         # a smoke run with short settings
 //   npm run bench -- --json          # one JSON object: every benchmark's own results
-//   npm run bench -- --only rpc,loop # some of them (loop, consumer, rpc, gateway)
+//   npm run bench -- --only rpc,loop # some of them (loop, consumer, rpc, gateway, broker)
 //
 // A benchmark that is missing is listed as such; one that fails is reported with the end of its
 // stderr, and the others still run. Exit code 1 if any failed.
@@ -120,6 +120,8 @@ const BENCHES: readonly Bench[] = [
   { name: "rpc", quickArgs: ["--quick"], rows: rpcRows },
   // Its JSON has the same flat `summary` lines as rpc.ts's.
   { name: "gateway", quickArgs: ["--quick"], rows: rpcRows },
+  // Its own private RabbitMQ (scripts/broker.sh); where none can be had, one "skipped" line says why.
+  { name: "broker", quickArgs: ["--quick"], rows: rpcRows },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -21,13 +21,13 @@
 // flight, `system ping` (paired per round, median). Consumers run through run_rpc_consumer.sh too.
 //
 // Only 127.0.0.1; every process it starts is stopped on the way out, also on an error or Ctrl-C.
-import { repoRoot as root, startConsumer, startProcess, terminateAll, type RunningConsumer } from "../lib/processes.js";
+import { repoRoot as root, startConsumers, startProcess, terminateAll, type RunningConsumer } from "../lib/processes.js";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { median, stopEverythingOnSignals, table, vmHwmKb } from "./measure.js";
+import { median, runDriver, stopEverythingOnSignals, table, vmHwmKb, type DriverResult } from "./measure.js";
 
 const drivers = join(import.meta.dirname, "drivers");
 
@@ -89,66 +89,19 @@ function stop(running: { stop(signal?: NodeJS.Signals, timeoutMs?: number): Prom
   return running.stop("SIGTERM", 3_000);
 }
 
-/**
- * Starts `count` consumers on free ports through run_rpc_consumer.sh, as users run them. Their
- * log (a line per request) goes to a pipe this process drains, as it would to a log collector.
- */
-async function startConsumers(count: number): Promise<{ ports: number[]; children: RunningConsumer[] }> {
-  const started: RunningConsumer[] = [];
-  // A few at a time: 32 start-ups at once on a small machine only thrash.
-  for (let i = 0; i < count; i += 4) {
-    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, [], { viaScript: true, output: "tail", timeoutMs: 20_000 }));
-    started.push(...(await Promise.all(batch)));
-  }
-  return { ports: started.map((s) => s.port), children: started };
+/** `count` consumers (scripts/lib/processes.ts startConsumers) and their ports. */
+async function startConsumersOn(count: number): Promise<{ ports: number[]; children: RunningConsumer[] }> {
+  const children = await startConsumers(count);
+  return { ports: children.map((c) => c.port), children };
 }
 
 // ---------------------------------------------------------------------------------------------
 // One driver run
 
-interface DriverResult {
-  readonly driver: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly first_error: string | null;
-  readonly elapsed_s: number;
-  readonly calls_per_s: number;
-  readonly p50_ms: number | null;
-  readonly p99_ms: number | null;
-  readonly cpu_us_per_call: number | null;
-  readonly max_rss_mb: number;
-}
-
-async function runDriver(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
-  const args = [
-    "--targets",
-    ports.map((port) => `127.0.0.1:${port}`).join(","),
-    "--command",
-    command,
-    "--inflight",
-    String(inflight),
-    "--seconds",
-    String(seconds),
-    "--warmup",
-    String(warmup),
-  ];
-  const child = startProcess(driver.argv[0]!, [...driver.argv.slice(1), ...args]);
+function runDriverOn(driver: Driver, ports: readonly number[], command: string, inflight: number): Promise<DriverResult> {
+  const args = ["--targets", ports.map((port) => `127.0.0.1:${port}`).join(","), "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warmup)];
   // Start-up, warm-up and the measured phase, with room to spare; then it is stuck.
-  const limitMs = (warmup + seconds + 30) * 1000;
-  let exit;
-  try {
-    exit = await child.exited(limitMs);
-  } catch (error) {
-    await child.stop("SIGKILL");
-    throw new Error(`driver ${driver.name} did not finish within ${limitMs / 1000} s`, { cause: error });
-  }
-  const line = child.stdout().trim().split("\n").pop() ?? "";
-  try {
-    if (exit.code !== 0) throw new Error(`exit ${exit.code ?? exit.signal}`);
-    return JSON.parse(line) as DriverResult;
-  } catch (error) {
-    throw new Error(`driver ${driver.name} failed (${(error as Error).message}): ${child.stderr().trim().slice(0, 500) || line}`, { cause: error });
-  }
+  return runDriver(driver.name, [...driver.argv, ...args], (warmup + seconds + 30) * 1000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +150,7 @@ async function measureRow(consumers: number, ports: readonly number[], mix: (typ
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < haveDriver.length; i++) {
       const driver = haveDriver[(round + i) % haveDriver.length]!;
-      const result = await runDriver(driver, ports, mix.command, inflight);
+      const result = await runDriverOn(driver, ports, mix.command, inflight);
       if (result.errors > 0) log(`  ${driver.name}: ${result.errors} failed calls, first: ${result.first_error}`);
       byDriver.get(driver.name)!.push(result);
     }
@@ -239,7 +192,7 @@ interface RssResult {
 
 async function measureProducerRss(): Promise<RssResult> {
   log(`producer RSS: starting ${rssConsumers} consumers`);
-  const { ports, children: consumers } = await startConsumers(rssConsumers);
+  const { ports, children: consumers } = await startConsumersOn(rssConsumers);
   try {
     const args = [
       "--tasks",
@@ -409,7 +362,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const k of consumerCounts) {
     log(`starting ${k} consumer(s)`);
-    const { ports, children: consumers } = await startConsumers(k);
+    const { ports, children: consumers } = await startConsumersOn(k);
     try {
       for (const mix of MIXES) {
         for (const inflight of INFLIGHT) {

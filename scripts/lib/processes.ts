@@ -283,3 +283,17 @@ export async function startConsumer(port?: number, extraArgs: readonly string[] 
     }
   }
 }
+
+/**
+ * Starts `count` consumers on free ports through ./run_rpc_consumer.sh, as users run them, a few
+ * at a time (many start-ups at once on a small machine only thrash). Their log (a line per request)
+ * goes to a pipe this process drains into a bounded tail, as it would to a log collector.
+ */
+export async function startConsumers(count: number, extraArgs: readonly string[] = []): Promise<RunningConsumer[]> {
+  const started: RunningConsumer[] = [];
+  for (let i = 0; i < count; i += 4) {
+    const batch = Array.from({ length: Math.min(4, count - i) }, () => startConsumer(undefined, extraArgs, { viaScript: true, output: "tail", timeoutMs: 20_000 }));
+    started.push(...(await Promise.all(batch)));
+  }
+  return started;
+}

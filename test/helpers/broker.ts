@@ -3,10 +3,8 @@
 // says why in RPC_TEST_AMQP_SKIP and the tests are skipped (and counted as skipped), and when one
 // should have started but did not, RPC_TEST_AMQP_ERROR makes them fail with the reason.
 // Run alone: `eval "$(scripts/broker.sh start)"; RPC_TEST_AMQP_URL=$RPC_BROKER_URL npx vitest run test/amqp`.
-import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
-import { repoRoot } from "./processes.js";
+import { startPrivateBroker, type PrivateBroker } from "../../scripts/lib/broker.js";
 
 /** The broker's URL, when the tests have one. */
 export const brokerUrl: string | undefined = process.env.RPC_TEST_AMQP_URL || undefined;
@@ -33,45 +31,7 @@ export function describeWithBroker(title: string, body: (url: string) => void): 
   });
 }
 
-/** A private broker of a test's own, from scripts/broker.sh, for tests that stop one. */
-export interface PrivateBroker {
-  readonly url: string;
-  readonly dir: string;
-  /** Stops it and starts it again on the same port with the same data (scripts/broker.sh restart). */
-  restart(): Promise<void>;
-  /** Stops it (idempotent); resolves when scripts/broker.sh stop has finished. */
-  stop(): Promise<void>;
-}
-
-const brokerScript = join(repoRoot, "scripts", "broker.sh");
-
-function runBrokerScript(args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(brokerScript, args, { timeout: timeoutMs, killSignal: "SIGTERM" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`scripts/broker.sh ${args.join(" ")} failed: ${error.message}\n${stderr}`, { cause: error }));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
-
-/** Starts a second private broker (bounded: `timeoutMs`, default 90 s). */
-export async function startPrivateBroker(timeoutMs = 90_000): Promise<PrivateBroker> {
-  const { stdout } = await runBrokerScript(["start"], timeoutMs);
-  const value = (key: string): string => {
-    const match = new RegExp(`^${key}=(.*)$`, "m").exec(stdout);
-    if (!match) throw new Error(`scripts/broker.sh start printed no ${key}:\n${stdout}`);
-    return match[1]!;
-  };
-  const url = value("RPC_BROKER_URL");
-  const dir = value("RPC_BROKER_DIR");
-  let stopped: Promise<void> | undefined;
-  return {
-    url,
-    dir,
-    restart: () => runBrokerScript(["restart", dir], timeoutMs).then(() => undefined),
-    stop: () => (stopped ??= runBrokerScript(["stop", dir], 60_000).then(() => undefined)),
-  };
-}
+export { startPrivateBroker, type PrivateBroker } from "../../scripts/lib/broker.js";
 
 /**
  * A private broker for the tests of one `describe` (started before them, stopped after): for

@@ -8,6 +8,7 @@
 //   --seconds S                    how long the measured phase starts new calls
 //   --warmup S                     the same load first, not counted (JIT, first connections)
 //   --timeout S                    limit of one whole call (connect, write, read to end)
+//   --amqp URL [--queue NAME]      instead of --targets (amqp-driver.ts): a RabbitMQ and its task queue
 import { parseArgs } from "node:util";
 
 export interface DriverArgs {
@@ -17,6 +18,10 @@ export interface DriverArgs {
   readonly seconds: number;
   readonly warmup: number;
   readonly timeout: number;
+  /** `--amqp URL` (amqp-driver.ts): the broker, instead of targets; its one "target" is the broker. */
+  readonly amqp: string | undefined;
+  /** `--queue NAME`: the task queue with `--amqp` (default `rpc_tasks`). */
+  readonly queue: string;
 }
 
 export function parseDriverArgs(argv: readonly string[]): DriverArgs {
@@ -30,13 +35,20 @@ export function parseDriverArgs(argv: readonly string[]): DriverArgs {
       seconds: { type: "string", default: "2" },
       warmup: { type: "string", default: "0.5" },
       timeout: { type: "string", default: "5" },
+      amqp: { type: "string" },
+      queue: { type: "string", default: "rpc_tasks" },
     },
   });
-  if (values.targets === undefined) throw new Error("--targets HOST:PORT[,HOST:PORT...] is required");
-  const targets = values.targets.split(",").map((target) => {
-    const colon = target.lastIndexOf(":");
-    return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
-  });
+  if (values.targets === undefined && values.amqp === undefined) throw new Error("--targets HOST:PORT[,HOST:PORT...] (or --amqp URL) is required");
+  const broker = values.amqp === undefined ? undefined : new URL(values.amqp);
+  // With --amqp, the broker is the one target: `inflight` calls in flight in all.
+  const targets =
+    values.targets === undefined
+      ? [{ host: broker!.hostname, port: Number(broker!.port || 5672) }]
+      : values.targets.split(",").map((target) => {
+          const colon = target.lastIndexOf(":");
+          return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
+        });
   return {
     targets,
     command: values.command,
@@ -44,6 +56,8 @@ export function parseDriverArgs(argv: readonly string[]): DriverArgs {
     seconds: Number(values.seconds),
     warmup: Number(values.warmup),
     timeout: Number(values.timeout),
+    amqp: values.amqp,
+    queue: values.queue,
   };
 }
 
