@@ -1,6 +1,6 @@
 // Gateway benchmark (issue 13): the producer as a front door for real clients.
 // `node --import tsx scripts/bench/gateway.ts [--json] [--quick] [--rounds N] [--seconds S]
-// [--warmup S] [--clients N] [--parts concurrency,throughput,latency,http]`
+// [--warmup S] [--latency-warmup S] [--clients N] [--parts concurrency,throughput,latency,http]`
 //
 //   concurrency  N (10,000) line-protocol clients connected to `--listen` at once (all opened,
 //                then all send `system ping`), 4 consumers, `--queue-limit N`: answers equal to
@@ -43,6 +43,7 @@ const { values: opts } = parseArgs({
     rounds: { type: "string" },
     seconds: { type: "string" },
     warmup: { type: "string" },
+    "latency-warmup": { type: "string" },
     clients: { type: "string" },
     parts: { type: "string", default: "concurrency,throughput,latency,http" },
   },
@@ -51,6 +52,9 @@ const quick = opts.quick;
 const rounds = Number(opts.rounds ?? (quick ? 1 : 5));
 const seconds = Number(opts.seconds ?? (quick ? 0.5 : 2));
 const warmup = Number(opts.warmup ?? (quick ? 0.2 : 0.5));
+// One request at a time warms a fresh gateway slowly: through ours, p50 fell from ~1.2 ms to
+// ~0.5 ms over its first ~4,000 requests (docs/BENCHMARKS.md §4), so the latency part warms longer.
+const latencyWarmup = Number(opts["latency-warmup"] ?? (quick ? 0.2 : 8));
 const manyClients = Number(opts.clients ?? (quick ? 1_000 : 10_000));
 const parts = new Set(opts.parts.split(","));
 
@@ -137,9 +141,9 @@ function producerSummary(lines: readonly string[]): { produced: number; succeede
 // ---------------------------------------------------------------------------------------------
 // A load generator run (drivers/*-driver.ts: one JSON line, see drivers/common.ts)
 
-async function runDriverOn(driver: "native-driver" | "http-driver", port: number, command: string, inflight: number): Promise<DriverResult> {
-  const args = [process.execPath, "--import", "tsx", join(drivers, `${driver}.ts`), "--targets", `127.0.0.1:${port}`, "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warmup)];
-  const result = await runDriver(driver, args, (warmup + seconds + 30) * 1000);
+async function runDriverOn(driver: "native-driver" | "http-driver", port: number, command: string, inflight: number, warm = warmup): Promise<DriverResult> {
+  const args = [process.execPath, "--import", "tsx", join(drivers, `${driver}.ts`), "--targets", `127.0.0.1:${port}`, "--command", command, "--inflight", String(inflight), "--seconds", String(seconds), "--warmup", String(warm)];
+  const result = await runDriver(driver, args, (warm + seconds + 30) * 1000);
   if (result.errors > 0) log(`  ${driver} → :${port}: ${result.errors} failed calls, first: ${result.first_error}`);
   return result;
 }
@@ -150,15 +154,16 @@ async function throughGateway(
   ports: readonly number[],
   command: string,
   inflight: number,
+  warm = warmup,
 ): Promise<DriverResult & { gatewayCpuUsPerCall: number | null }> {
   const gateway = await startGateway(name, ports);
   try {
     const pid = gateway.process.child.pid!;
     const cpuBefore = cpuMs(pid);
-    const result = await runDriverOn(name === "http" ? "http-driver" : "native-driver", gateway.port, command, inflight);
+    const result = await runDriverOn(name === "http" ? "http-driver" : "native-driver", gateway.port, command, inflight, warm);
     const cpuAfter = cpuMs(pid);
     // The gateway served the warm-up too: its CPU over both phases, per call at the measured rate.
-    const callsBoth = result.calls_per_s * (warmup + seconds);
+    const callsBoth = result.calls_per_s * (warm + seconds);
     const gatewayCpuUsPerCall = cpuBefore !== undefined && cpuAfter !== undefined && callsBoth > 0 ? ((cpuAfter - cpuBefore) * 1000) / callsBoth : null;
     return { ...result, gatewayCpuUsPerCall };
   } finally {
@@ -362,13 +367,13 @@ interface LatencyResult {
 }
 
 async function latency(ports: readonly number[]): Promise<LatencyResult> {
-  log(`latency: one client, sequential \`system ping\`; through ours, through native, straight to a consumer; ${rounds} round(s)`);
+  log(`latency: one client, sequential \`system ping\`; through ours, through native, straight to a consumer; ${rounds} round(s), each after a ${latencyWarmup} s warm-up`);
   const kinds = ["ours", "native", "direct"] as const;
   const runs = new Map<(typeof kinds)[number], Run[]>(kinds.map((k) => [k, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(round + i) % kinds.length]!;
-      const run: Run = kind === "direct" ? { ...(await runDriverOn("native-driver", ports[0]!, "system ping", 1)), gatewayCpuUsPerCall: null } : await throughGateway(kind, ports, "system ping", 1);
+      const run: Run = kind === "direct" ? { ...(await runDriverOn("native-driver", ports[0]!, "system ping", 1, latencyWarmup)), gatewayCpuUsPerCall: null } : await throughGateway(kind, ports, "system ping", 1, latencyWarmup);
       log(`  round ${round + 1} ${kind}: p50 ${run.p50_ms} ms`);
       runs.get(kind)!.push(run);
     }
@@ -498,7 +503,7 @@ function report(results: Results): string {
   if (l) {
     lines.push(
       "",
-      `added latency (1 client, sequential system ping): p50 direct ${fixed(l.directP50Ms, 3)} ms, via ours ${fixed(l.oursP50Ms, 3)} ms, via native ${fixed(l.nativeP50Ms, 3)} ms; ` +
+      `added latency (1 client, sequential system ping, after a ${latencyWarmup} s warm-up): p50 direct ${fixed(l.directP50Ms, 3)} ms, via ours ${fixed(l.oursP50Ms, 3)} ms, via native ${fixed(l.nativeP50Ms, 3)} ms; ` +
         `added (median of per-round differences): ours ${fixed(l.oursAddedMs, 3)} ms (goal ≤ ${GOAL_ADDED_MS}: ${l.oursAddedMs <= GOAL_ADDED_MS ? "met" : "MISSED"}), native ${fixed(l.nativeAddedMs, 3)} ms`,
     );
   }
