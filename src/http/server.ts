@@ -90,32 +90,25 @@ export class HttpExchange {
    * sent): for a task whose whole job is to serve until then (an event stream).
    */
   untilAborted(): Operation<void> {
-    return action<void>(`watch ${this.peer}`, (resolve) => {
-      const onClose = (): void => {
-        if (!this.finished) resolve();
-      };
-      if (this.aborted) {
-        resolve();
-        return noop;
-      }
-      this.response.on("close", onClose);
-      return () => this.response.off("close", onClose);
-    });
+    return action<void>(`watch ${this.peer}`, (resolve) => this.whenAborted(resolve));
   }
 
   /**
    * Calls `onAborted` once, from the response's own callback, if the client goes away before its
-   * response was sent — at once if it already has. For an exchange that waits elsewhere (on a
-   * queue) for its answer: no task watches the client meanwhile (see `Connection.discardInput`).
+   * response was sent — at once if it already has. Returns the unwatch. For an exchange that
+   * waits elsewhere (on a queue) for its answer: no task watches the client meanwhile (see
+   * `Connection.discardInput`).
    */
-  whenAborted(onAborted: () => void): void {
+  whenAborted(onAborted: () => void): () => void {
     if (this.aborted) {
       onAborted();
-      return;
+      return noop;
     }
-    this.response.once("close", () => {
+    const onClose = (): void => {
       if (!this.finished) onAborted();
-    });
+    };
+    this.response.once("close", onClose);
+    return () => this.response.off("close", onClose);
   }
 
   /**
