@@ -19,7 +19,8 @@ export function unavailable(message: string): FrontDoorAnswer {
   return errorAnswer(new RpcError("unavailable", message));
 }
 
-function errorAnswer(error: RpcError): FrontDoorAnswer {
+/** A front door's own answer to a request it refuses (its form, its size, its read timeout). */
+export function errorAnswer(error: RpcError): FrontDoorAnswer {
   return { line: formatErrorReply(error).slice(0, -1), code: error.code };
 }
 

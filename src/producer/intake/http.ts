@@ -6,13 +6,13 @@
  * live page (`/`, `/events`), `/healthz`, `/stats`, `/metrics`.
  */
 import { HttpServerError, type HttpExchange, type HttpListener } from "../../http/server.js";
-import { Queue, type Operation } from "../../loop/index.js";
-import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
+import type { Operation } from "../../loop/index.js";
+import { decodeRequestBytes, parseRequest, RpcError, type RpcErrorCode } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
-import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
 import { acceptEach } from "./accept-each.js";
-import { answerFor, queueFull, type FrontDoorAnswer } from "./answer.js";
+import { errorAnswer, type FrontDoorAnswer } from "./answer.js";
+import { forward } from "./forward.js";
 import type { FrontDoorOptions } from "./listen.js";
 import { RETRY_AFTER_S, type StatusPages } from "./status-pages.js";
 
@@ -79,7 +79,7 @@ export class HttpIntake implements Intake {
     try {
       line = yield* this.requestLine(exchange);
     } catch (error) {
-      if (error instanceof RpcError) return refusal(error);
+      if (error instanceof RpcError) return errorAnswer(error);
       if (error instanceof HttpServerError && error.code === "EABORTED") return undefined;
       throw error;
     }
@@ -87,17 +87,10 @@ export class HttpIntake implements Intake {
     try {
       request = parseRequest(line);
     } catch (error) {
-      if (error instanceof RpcError) return refusal(error);
+      if (error instanceof RpcError) return errorAnswer(error);
       throw error;
     }
-    const outcomes = new Queue<TaskOutcome>(1, "answer");
-    const task = inbox.offer(makeRequest(request.handler, request.method, request.args.join(" ")), {
-      source: "http",
-      client: exchange.peer,
-      answer: (outcome) => outcomes.offer(outcome),
-    });
-    if (task === undefined) return queueFull(this.options.queueLimit);
-    return answerFor(yield* untilAnswered(exchange, task, outcomes, inbox), this.options.queueTimeout);
+    return yield* forward(inbox, request, { source: "http", client: exchange.peer }, this.options, (cancel) => exchange.whenAborted(cancel));
   }
 
   /** The request line of `POST /rpc` (its body) or `GET /rpc?q=`, checked as the line protocol checks one. */
@@ -127,14 +120,4 @@ export class HttpIntake implements Intake {
 
 function tooLarge(limit: number): RpcError {
   return new RpcError("too_large", `request is longer than ${limit} bytes (the limit, set with --max-request-bytes)`);
-}
-
-function refusal(error: RpcError): FrontDoorAnswer {
-  return { line: formatErrorReply(error).slice(0, -1), code: error.code };
-}
-
-/** Waits for the final state; a client that aborts meanwhile cancels the task if it is still queued. */
-function* untilAnswered(exchange: HttpExchange, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
-  exchange.whenAborted(() => inbox.cancel(task));
-  return yield* outcomes.get();
 }

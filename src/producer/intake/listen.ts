@@ -8,13 +8,13 @@
  * final state while watching the client, write the answer, close. A client that goes away while
  * its task is still queued cancels it.
  */
-import { Queue, SocketError, type Connection, type Listener, type Operation } from "../../loop/index.js";
-import { formatErrorReply, parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
+import { SocketError, type Connection, type Listener, type Operation } from "../../loop/index.js";
+import { parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
-import { makeRequest, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
 import { acceptEach } from "./accept-each.js";
-import { answerFor, queueFull } from "./answer.js";
+import { errorAnswer } from "./answer.js";
+import { forward } from "./forward.js";
 import { readRequest } from "./read-request.js";
 
 export interface FrontDoorOptions {
@@ -59,31 +59,15 @@ function* serveClient(client: Connection, inbox: Inbox, options: FrontDoorOption
 function* answerClient(client: Connection, inbox: Inbox, options: FrontDoorOptions): Operation<string | undefined> {
   const read = yield* readRequest(client, options.limits);
   if (read.kind === "gone") return undefined;
-  if (read.kind === "refused") return formatErrorReply(read.error).slice(0, -1);
+  if (read.kind === "refused") return errorAnswer(read.error).line;
   let request;
   try {
     request = parseRequest(read.text);
   } catch (error) {
-    if (error instanceof RpcError) return formatErrorReply(error).slice(0, -1);
+    if (error instanceof RpcError) return errorAnswer(error).line;
     throw error;
   }
-  const outcomes = new Queue<TaskOutcome>(1, "answer");
-  const task = inbox.offer(makeRequest(request.handler, request.method, request.args.join(" ")), {
-    source: "listen",
-    client: client.peer,
-    answer: (outcome) => outcomes.offer(outcome),
-  });
-  if (task === undefined) return queueFull(options.queueLimit).line;
-  const outcome = yield* untilAnswered(client, task, outcomes, inbox);
-  return answerFor(outcome, options.queueTimeout)?.line;
-}
-
-/**
- * Waits for the task's final state. Meanwhile bytes after the request are dropped, and a client
- * that resets cancels the task if it is still queued (it then ends `cancelled`, and that is the
- * outcome that arrives). Once sent, the call completes and is logged.
- */
-function* untilAnswered(client: Connection, task: RpcTask, outcomes: Queue<TaskOutcome>, inbox: Inbox): Operation<TaskOutcome> {
-  client.discardInput(() => inbox.cancel(task));
-  return yield* outcomes.get();
+  // Meanwhile bytes after the request are dropped, and a client that resets cancels the task.
+  const answer = yield* forward(inbox, request, { source: "listen", client: client.peer }, options, (cancel) => client.discardInput(cancel));
+  return answer?.line;
 }
