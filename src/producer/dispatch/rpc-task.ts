@@ -1,4 +1,4 @@
-import { formatCommand } from "../../rpc/index.js";
+import { formatCommand, type RpcRequest } from "../../rpc/index.js";
 
 /** What an intake asks for: which handler and method to call, with what value. */
 export interface TaskRequest {
@@ -46,6 +46,16 @@ export interface RpcTask extends TaskRequest {
 export function makeRequest(handler: string, method: string, value: string): TaskRequest {
   const args = value.split(" ").filter((word) => word.length > 0);
   return { handler, method, value, command: formatCommand({ handler, method, args }) };
+}
+
+/**
+ * The task request for a request a client sent, as `parseRequest` parsed it: its tokens are
+ * checked already, so the command is them joined, with no second split and check (`makeRequest`).
+ */
+export function requestFor(request: RpcRequest): TaskRequest {
+  const { handler, method } = request;
+  const value = request.args.join(" ");
+  return { handler, method, value, command: value.length === 0 ? `${handler} ${method}` : `${handler} ${method} ${value}` };
 }
 
 export function makeTask(id: number, request: TaskRequest, origin: TaskOrigin): RpcTask {
