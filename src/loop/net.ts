@@ -118,11 +118,15 @@ export class Connection {
   /** @internal the teardown of every wait, made once per connection */
   readonly cancelWait: Teardown;
 
+  /** See `peer`. */
+  private peerName: string | undefined;
+
   constructor(
     private readonly socket: Socket,
-    /** `host:port` of the other end. */
-    readonly peer: string,
+    /** `host:port` of the other end; left out for an accepted client (see `peer`). */
+    peer?: string,
   ) {
+    this.peerName = peer;
     // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
     // `__name()` call for every connection; an arrow assigned to a property is left alone.
     this.cancelWait = () => {
@@ -140,6 +144,16 @@ export class Connection {
     socket.on("end", onEnd);
     socket.on("drain", onDrain);
     socket.on("close", onClose);
+  }
+
+  /**
+   * `host:port` of the other end. For an accepted client, asked of the system (`getpeername`)
+   * when first wanted, not at accept: that system call was ~3 % of a gateway's CPU per request,
+   * and a gateway that logs no client line never names most of its clients. Once the socket is
+   * destroyed the system no longer knows: `unknown:0` then, if nobody asked before.
+   */
+  get peer(): string {
+    return (this.peerName ??= peerOf(this.socket));
   }
 
   /** @internal The socket's `error` event: kept for the next wait to throw. */
@@ -373,6 +387,12 @@ export class Connection {
     if (this.error) throw this.error;
     if (this.socket.destroyed) throw this.failure();
   }
+}
+
+/** `host:port` of a socket's other end, `[::1]:port` for IPv6. */
+function peerOf(socket: Socket): string {
+  const host = socket.remoteAddress ?? "unknown";
+  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
 }
 
 /** Where a socket's shared listeners find their connection. */

@@ -13,19 +13,43 @@ import { requestFor, type TaskOrigin, type TaskOutcome } from "../dispatch/rpc-t
 import { answerFor, queueFull, type FrontDoorAnswer } from "./answer.js";
 import type { FrontDoorOptions } from "./listen.js";
 
+/** The client as a front door knows it: a `Connection`, an `HttpExchange`. */
+export interface Client {
+  /** `host:port`; read only when a listener of `task_queued` wants it (see ClientOrigin). */
+  readonly peer: string;
+}
+
 /** The answer for the client, or `undefined` when there is nobody to answer. */
 export function* forward(
   inbox: Inbox,
   request: RpcRequest,
-  from: Omit<TaskOrigin, "answer">,
+  source: string,
+  client: Client,
   options: FrontDoorOptions,
   watchClient: (cancel: () => void) => void,
 ): Operation<FrontDoorAnswer | undefined> {
   const outcome = new OutcomeSlot();
-  const task = inbox.offer(requestFor(request), { ...from, answer: outcome.tell });
+  const task = inbox.offer(requestFor(request), new ClientOrigin(source, client, outcome.tell));
   if (task === undefined) return queueFull(options.queueLimit);
   watchClient(() => inbox.cancel(task));
   return answerFor(yield* outcome, options.queueTimeout);
+}
+
+/**
+ * A front door's task origin. Its `client` is read from the client when asked — by a log that
+ * prints it — not when the task is made: a `--listen` client's address is a system call, and a
+ * quiet gateway never asks (the ledger's `task_queued` passes the question on, see ledger.ts).
+ */
+class ClientOrigin implements TaskOrigin {
+  constructor(
+    readonly source: string,
+    private readonly from: Client,
+    readonly answer: (outcome: TaskOutcome) => void,
+  ) {}
+
+  get client(): string {
+    return this.from.peer;
+  }
 }
 
 /**
