@@ -74,7 +74,7 @@ export class Ledger implements RetryPolicy {
   queued(task: RpcTask, depth: number): void {
     this.produced++;
     this.pending.set(task.id, { task, state: INITIAL_STATE, queuedAt: performance.now(), sentAt: 0 });
-    const { origin } = task;
+    const { source, client, redelivered } = task.origin;
     this.emit({
       event: "task_queued",
       id: task.id,
@@ -82,14 +82,9 @@ export class Ledger implements RetryPolicy {
       method: task.method,
       command: task.command,
       queue_depth: depth,
-      source: origin.source,
-      // Asked of the origin only by a listener that reads it (a log printing it): a front door's
-      // client is a system call to name (intake/forward.ts). `undefined` (no client) is left out
-      // of the JSON log, as an absent field.
-      get client() {
-        return origin.client;
-      },
-      ...(origin.redelivered === true ? { redelivered: true } : {}),
+      source,
+      ...(client === undefined ? {} : { client }),
+      ...(redelivered === true ? { redelivered } : {}),
     });
   }
 

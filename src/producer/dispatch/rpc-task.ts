@@ -23,6 +23,13 @@ export type TaskOutcome =
     };
 
 /**
+ * How a task's client is named: a string, or a name worked out only when printed — in the JSON
+ * log (`toJSON`) or as text (`String(name)`). A `--listen` client's `host:port` is a system call
+ * (`getpeername`), ~3 % of a gateway's CPU per request, and a quiet gateway never prints it.
+ */
+export type ClientName = string | { toString(): string; toJSON(): string };
+
+/**
  * Who asked for a task: its intake (`source`), the client for a network intake, and how to answer
  * it. Dispatch never looks inside `answer`: it only calls it once, at the task's final state.
  */
@@ -30,7 +37,7 @@ export interface TaskOrigin {
   /** `payload`, `listen`, `http`, `amqp`. */
   readonly source: string;
   /** The client, for a network intake: `host:port`, or an AMQP `reply_to`. */
-  readonly client?: string;
+  readonly client?: ClientName;
   /** True for a message the broker delivered before (another producer died holding it). */
   readonly redelivered?: boolean;
   /** Told the task's final state, once. */

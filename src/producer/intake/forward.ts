@@ -15,7 +15,7 @@ import type { FrontDoorOptions } from "./listen.js";
 
 /** The client as a front door knows it: a `Connection`, an `HttpExchange`. */
 export interface Client {
-  /** `host:port`; read only when a listener of `task_queued` wants it (see ClientOrigin). */
+  /** `host:port`; read only when a log prints `task_queued` (see PeerName). */
   readonly peer: string;
 }
 
@@ -35,20 +35,32 @@ export function* forward(
   return answerFor(yield* outcome, options.queueTimeout);
 }
 
-/**
- * A front door's task origin. Its `client` is read from the client when asked — by a log that
- * prints it — not when the task is made: a `--listen` client's address is a system call, and a
- * quiet gateway never asks (the ledger's `task_queued` passes the question on, see ledger.ts).
- */
+/** A front door's task origin. */
 class ClientOrigin implements TaskOrigin {
+  readonly client: PeerName;
+
   constructor(
     readonly source: string,
-    private readonly from: Client,
+    from: Client,
     readonly answer: (outcome: TaskOutcome) => void,
-  ) {}
+  ) {
+    this.client = new PeerName(from);
+  }
+}
 
-  get client(): string {
-    return this.from.peer;
+/**
+ * The client's `host:port`, read from it when printed (ClientName, rpc-task.ts) — by a log that
+ * prints `task_queued` — not when the task is made: a quiet gateway never asks.
+ */
+class PeerName {
+  constructor(private readonly client: Client) {}
+
+  toString(): string {
+    return this.client.peer;
+  }
+
+  toJSON(): string {
+    return this.client.peer;
   }
 }
 
