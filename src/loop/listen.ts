@@ -44,7 +44,7 @@ export class Listener {
     const next = yield* this.incoming.get();
     if (next instanceof SocketError) throw closedAgain(this.incoming, next);
     next.off("error", ignoreUntilAccepted);
-    return new Connection(next); // its peer is asked of the system only when wanted
+    return new Connection(next, undefined, this.address); // its peer is asked of the system only when wanted
   }
 
   /** Stops accepting and drops the clients not accepted yet. Safe to call twice. */

@@ -125,6 +125,8 @@ export class Connection {
     private readonly socket: Socket,
     /** `host:port` of the other end; left out for an accepted client (see `peer`). */
     peer?: string,
+    /** For an accepted client: the listener's address, to name the client by once it is gone. */
+    private readonly acceptedOn?: string,
   ) {
     this.peerName = peer;
     // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
@@ -150,10 +152,11 @@ export class Connection {
    * `host:port` of the other end. For an accepted client, asked of the system (`getpeername`)
    * when first wanted, not at accept: that system call was ~3 % of a gateway's CPU per request,
    * and a gateway that logs no client line never names most of its clients. Once the socket is
-   * destroyed the system no longer knows: `unknown:0` then, if nobody asked before.
+   * destroyed the system no longer knows: if nobody asked before, the client is then named by
+   * where it came (`a client of 127.0.0.1:8000`), as in an error about its reset.
    */
   get peer(): string {
-    return (this.peerName ??= peerOf(this.socket));
+    return (this.peerName ??= this.socket.remoteAddress === undefined && this.acceptedOn !== undefined ? `a client of ${this.acceptedOn}` : peerOf(this.socket));
   }
 
   /** @internal The socket's `error` event: kept for the next wait to throw. */
