@@ -44,7 +44,7 @@ export class Listener {
     const next = yield* this.incoming.get();
     if (next instanceof SocketError) throw closedAgain(this.incoming, next);
     next.off("error", ignoreUntilAccepted);
-    return new Connection(next, peerOf(next));
+    return new Connection(next, undefined, this.address); // its peer is asked of the system only when wanted
   }
 
   /** Stops accepting and drops the clients not accepted yet. Safe to call twice. */
@@ -110,11 +110,6 @@ export function listenError(error: NodeJS.ErrnoException, address: string): Sock
     ENOTFOUND: `host not found: ${address}`,
   };
   return new SocketError(why[code] ?? `cannot listen on ${address}: ${error.message}`, code, address, { cause: error });
-}
-
-function peerOf(socket: Socket): string {
-  const host = socket.remoteAddress ?? "unknown";
-  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
 }
 
 function ignoreUntilAccepted(): void {}

@@ -55,6 +55,8 @@ export interface ConnectOptions {
   readonly deadline?: number;
   /** What the `TimeoutError` says was cut short (default `connection to HOST:PORT`). */
   readonly what?: string;
+  /** The other end as errors name it (default `HOST:PORT`): a client calling one peer often names it once. */
+  readonly peer?: string;
 }
 
 /**
@@ -75,8 +77,7 @@ export function connect(host: string, port: number, options?: ConnectOptions): O
 
 /** Each run of `connect` opens its own socket. */
 function* runConnect(host: string, port: number, options?: ConnectOptions): Iterator<Effect<unknown>, Connection, unknown> {
-  const peer = `${host}:${port}`;
-  const { deadline, what = `connection to ${peer}` } = options ?? {};
+  const { deadline, peer = `${host}:${port}`, what = `connection to ${peer}` } = options ?? {};
   if (deadline !== undefined) checkSeconds(deadline, "connect deadline"); // before a socket exists
   // noDelay: small request/reply messages, don't wait to coalesce.
   const connection = new Connection(netConnect({ host, port, noDelay: true }), peer);
@@ -117,11 +118,17 @@ export class Connection {
   /** @internal the teardown of every wait, made once per connection */
   readonly cancelWait: Teardown;
 
+  /** See `peer`. */
+  private peerName: string | undefined;
+
   constructor(
     private readonly socket: Socket,
-    /** `host:port` of the other end. */
-    readonly peer: string,
+    /** `host:port` of the other end; left out for an accepted client (see `peer`). */
+    peer?: string,
+    /** For an accepted client: the listener's address, to name the client by once it is gone. */
+    private readonly acceptedOn?: string,
   ) {
+    this.peerName = peer;
     // Assigned here, not as a class field: tsx (esbuild keepNames) wraps a named arrow field in a
     // `__name()` call for every connection; an arrow assigned to a property is left alone.
     this.cancelWait = () => {
@@ -129,15 +136,38 @@ export class Connection {
       this.waiting = undefined;
       if (wait?.timer !== undefined) clearTimeout(wait.timer);
     };
-    socket.on("error", (error) => {
-      this.error ??= socketError(error, peer);
-    });
-    socket.on("connect", () => this.wake(CONNECT));
+    // The listeners are shared by every connection (Node calls each with the socket as `this`),
+    // not six closures per connection: a gateway makes two connections per request.
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on("error", onError);
+    socket.on("connect", onConnect);
     // `readable` fires once more at the end of stream; `end` covers a stream that ends empty.
-    socket.on("readable", () => (this.discarding ? this.drop() : this.wake(READ)));
-    socket.on("end", () => this.wake(READ));
-    socket.on("drain", () => this.wake(DRAIN));
-    socket.on("close", () => this.wakeOnClose());
+    socket.on("readable", onReadable);
+    socket.on("end", onEnd);
+    socket.on("drain", onDrain);
+    socket.on("close", onClose);
+  }
+
+  /**
+   * `host:port` of the other end. For an accepted client, asked of the system (`getpeername`)
+   * when first wanted, not at accept: that system call was ~3 % of a gateway's CPU per request,
+   * and a gateway that logs no client line never names most of its clients. Once the socket is
+   * destroyed the system no longer knows: if nobody asked before, the client is then named by
+   * where it came (`a client of 127.0.0.1:8000`), as in an error about its reset.
+   */
+  get peer(): string {
+    return (this.peerName ??= this.socket.remoteAddress === undefined && this.acceptedOn !== undefined ? `a client of ${this.acceptedOn}` : peerOf(this.socket));
+  }
+
+  /** @internal The socket's `error` event: kept for the next wait to throw. */
+  failed(error: Error): void {
+    this.error ??= socketError(error, this.peer);
+  }
+
+  /** @internal The socket's `readable` event. */
+  readable(): void {
+    if (this.discarding) this.drop();
+    else this.wake(READ);
   }
 
   /**
@@ -234,7 +264,11 @@ export class Connection {
   }
 
   private *runEnd(data?: string | Uint8Array): Iterator<Effect<unknown>, void, unknown> {
-    if (data !== undefined) yield* this.write(data);
+    // runWrite's steps in place (not `yield* this.write(data)`): a server ends every exchange here.
+    if (data !== undefined) {
+      this.throwIfFailed();
+      if (!this.socket.write(data)) yield new SocketWait(this, DRAIN);
+    }
     this.throwIfFailed();
     this.socket.end();
   }
@@ -324,7 +358,8 @@ export class Connection {
     wait.resume!(TIMED_OUT_RESULT);
   }
 
-  private wake(kind: WaitKind): void {
+  /** @internal A socket event `kind` waits for came. */
+  wake(kind: WaitKind): void {
     const wait = this.waiting;
     if (wait === undefined || wait.kind !== kind) return;
     this.waiting = undefined;
@@ -332,7 +367,8 @@ export class Connection {
     wait.resume!(DONE);
   }
 
-  private wakeOnClose(): void {
+  /** @internal The socket closed (or the deadline destroyed it): every wait ends. */
+  wakeOnClose(): void {
     const onGone = this.onGone;
     if (onGone !== undefined) {
       this.onGone = undefined;
@@ -354,6 +390,40 @@ export class Connection {
     if (this.error) throw this.error;
     if (this.socket.destroyed) throw this.failure();
   }
+}
+
+/** `host:port` of a socket's other end, `[::1]:port` for IPv6. */
+function peerOf(socket: Socket): string {
+  const host = socket.remoteAddress ?? "unknown";
+  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
+}
+
+/** Where a socket's shared listeners find their connection. */
+const OWNER = Symbol("connection");
+type OwnedSocket = Socket & { [OWNER]: Connection };
+
+function onError(this: Socket, error: Error): void {
+  (this as OwnedSocket)[OWNER].failed(error);
+}
+
+function onConnect(this: Socket): void {
+  (this as OwnedSocket)[OWNER].wake(CONNECT);
+}
+
+function onReadable(this: Socket): void {
+  (this as OwnedSocket)[OWNER].readable();
+}
+
+function onEnd(this: Socket): void {
+  (this as OwnedSocket)[OWNER].wake(READ);
+}
+
+function onDrain(this: Socket): void {
+  (this as OwnedSocket)[OWNER].wake(DRAIN);
+}
+
+function onClose(this: Socket): void {
+  (this as OwnedSocket)[OWNER].wakeOnClose();
 }
 
 function expire(connection: Connection, seconds: number, what: string): void {

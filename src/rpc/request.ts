@@ -16,7 +16,11 @@ const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 
 /** The tokens of a request's text: split on runs of spaces, ignoring spaces at either end. */
 export function splitTokens(text: string): string[] {
-  return text.split(" ").filter((token) => token.length > 0);
+  return text.split(" ").filter(nonEmpty);
+}
+
+function nonEmpty(token: string): boolean {
+  return token.length > 0;
 }
 
 /**
@@ -40,8 +44,8 @@ export function parseRequest(text: string): RpcRequest {
       `a request needs at least 2 tokens, '<handler> <method> [arg ...]'; got only ${JSON.stringify(printable(tokens[0]!, 40))}`,
     );
   }
-  const [handler, method, ...args] = tokens as [string, string, ...string[]];
-  return { handler, method, args };
+  // By index, not `[handler, method, ...args]`: a destructuring rest walks an iterator (every request).
+  return { handler: tokens[0]!, method: tokens[1]!, args: tokens.slice(2) };
 }
 
 function checkToken(token: string, what: string): void {

@@ -33,7 +33,7 @@ export class RpcClient {
     readonly maxReplyBytes = DEFAULT_MAX_REPLY_BYTES,
   ) {
     this.peer = peer ?? `${host}:${port}`;
-    this.connectOptions = { deadline: timeoutSeconds, what: `call to ${this.peer}` };
+    this.connectOptions = { deadline: timeoutSeconds, what: `call to ${this.peer}`, peer: this.peer };
   }
 
   /**

@@ -4,6 +4,7 @@
  * (src/producer/telemetry/). Dispatch emits the task, target, queue and shutdown events; the
  * `stats` and `summary` events come from the telemetry listening to them.
  */
+import type { ClientName } from "./rpc-task.js";
 
 export interface Percentiles {
   readonly p50: number | null;
@@ -66,8 +67,8 @@ export type ProducerEvent =
       readonly queue_depth: number;
       /** The intake it came from: `payload`, `listen`, `http`, `amqp`. */
       readonly source: string;
-      /** The client, for a network intake (`host:port`, or the AMQP `reply_to`). */
-      readonly client?: string;
+      /** The client, for a network intake (`host:port`, or the AMQP `reply_to`); print it with `String()`. */
+      readonly client?: ClientName;
       /** `--amqp`: the broker delivered this message before (a producer died holding it). */
       readonly redelivered?: boolean;
     }

@@ -7,7 +7,7 @@
  */
 import type { CallFailure } from "./client.js";
 import type { Emit } from "./events.js";
-import { advance, INITIAL_STATE, type ExpiryReason, type TaskEvent, type TaskState } from "./lifecycle.js";
+import { advance, INITIAL_STATE, type ExpiryReason, type RetryPolicy, type TaskEvent, type TaskState } from "./lifecycle.js";
 import type { RpcTask, TaskOutcome } from "./rpc-task.js";
 
 /** What the ledger keeps of a task that has not reached a final state. */
@@ -31,7 +31,11 @@ export interface RunCounts {
 
 const RESULT_CHARS = 200;
 
-export class Ledger {
+/** The one event without fields, made once (the ledger applies events on every call's path). */
+const REPLY: TaskEvent = { kind: "reply" };
+
+/** The ledger is the retry policy `advance` reads: its `maxAttempts` and `retrying` as they are now. */
+export class Ledger implements RetryPolicy {
   private readonly pending = new Map<number, Entry>();
   private produced = 0;
   private succeededCount = 0;
@@ -42,7 +46,8 @@ export class Ledger {
 
   constructor(
     private readonly emit: Emit,
-    private readonly maxAttempts: number,
+    /** Attempts allowed in all: `--retries` + 1. */
+    readonly maxAttempts: number,
     /** Told after each task reaches its final state. */
     private readonly settled: () => void = () => {},
   ) {}
@@ -91,7 +96,7 @@ export class Ledger {
   }
 
   succeeded(task: RpcTask, reply: string): void {
-    const entry = this.apply(task, { kind: "reply" });
+    const entry = this.apply(task, REPLY);
     const state = entry.state as Extract<TaskState, { kind: "done" }>;
     const latencyMs = Math.round((performance.now() - entry.sentAt) * 1000) / 1000;
     this.inFlightCount--;
@@ -164,7 +169,7 @@ export class Ledger {
 
   private apply(task: RpcTask, event: TaskEvent): Entry {
     const entry = this.entry(task);
-    entry.state = advance(entry.state, event, { maxAttempts: this.maxAttempts, retrying: this.retrying });
+    entry.state = advance(entry.state, event, this);
     return entry;
   }
 

@@ -53,16 +53,23 @@ export interface Sampler {
 
 type Control =
   | { readonly kind: "intake_done" }
-  | { readonly kind: "settled" }
-  | { readonly kind: "exchange_done" }
+  /** Every task made so far is final, or every exchange has ended: `run()` checks whether it is over. */
+  | { readonly kind: "idle" }
   | { readonly kind: "shutdown"; readonly signal: string };
+
+const INTAKE_DONE: Control = { kind: "intake_done" };
+const IDLE: Control = { kind: "idle" };
 
 export class Producer {
   private readonly queue: TaskQueue;
   private readonly ledger: Ledger;
   private readonly inbox: TaskInbox;
   private readonly workers: RpcWorker[];
-  /** Wakes `run()`: an intake finished, a task settled, or a signal came. */
+  /**
+   * Wakes `run()`: an intake finished, the last pending task settled, the last exchange ended, or a
+   * signal came. Not at every task or exchange: `run()` waits for the count of each to reach 0, and
+   * a wake per request was a task switch per request on the gateway's hottest path.
+   */
   private readonly control = new Queue<Control>(Infinity, "control");
   /** The producer's state now, for a sampler or a front door's /healthz, /stats, /metrics. */
   readonly gauges: Gauges;
@@ -78,7 +85,9 @@ export class Producer {
     private readonly samplers: readonly Sampler[] = [],
   ) {
     this.queue = new TaskQueue(options.queueLimit, (target) => this.workers.some((worker) => worker.up && worker.target !== target));
-    this.ledger = new Ledger(emit, options.retries + 1, () => this.control.offer({ kind: "settled" }));
+    this.ledger = new Ledger(emit, options.retries + 1, () => {
+      if (this.ledger.pendingCount === 0) this.control.offer(IDLE);
+    });
     this.inbox = new TaskInbox(this.queue, this.ledger, emit, (exchange, name) => {
       this.exchangesRunning++;
       this.exchanges.offer({ exchange, name });
@@ -116,7 +125,6 @@ export class Producer {
     while (running > 0 || this.ledger.pendingCount > 0 || this.exchangesRunning > 0) {
       const event = yield* this.control.get();
       if (event.kind === "intake_done") running--;
-      if (event.kind === "exchange_done") this.exchangesRunning--;
       if (event.kind === "shutdown" && !this.stopping) {
         this.stopping = true;
         this.ledger.retrying = false;
@@ -160,7 +168,7 @@ export class Producer {
 
   private *take(intake: Intake): Operation<void> {
     yield* intake.run(this.inbox);
-    this.control.offer({ kind: "intake_done" });
+    this.control.offer(INTAKE_DONE);
   }
 
   /**
@@ -168,16 +176,17 @@ export class Producer {
    * by nobody: an exchange's error is thrown here, then into `run()`, and fails the run.
    */
   private *runExchanges(): Operation<void> {
-    const control = this.control;
     for (;;) {
       const { exchange, name } = yield* this.exchanges.get();
-      yield* spawn(function* () {
-        try {
-          yield* exchange();
-        } finally {
-          control.offer({ kind: "exchange_done" });
-        }
-      }, name);
+      yield* spawn(() => this.runExchange(exchange), name);
+    }
+  }
+
+  private *runExchange(exchange: () => Operation<void>): Operation<void> {
+    try {
+      yield* exchange();
+    } finally {
+      if (--this.exchangesRunning === 0) this.control.offer(IDLE);
     }
   }
 

@@ -27,7 +27,7 @@ import { Queue, spawn, timebox, type Operation, type Task } from "../../loop/ind
 import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
-import { makeRequest, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { requestFor, type TaskOutcome } from "../dispatch/rpc-task.js";
 import { answerFor } from "./answer.js";
 
 export interface AmqpIntakeOptions {
@@ -145,7 +145,7 @@ export class AmqpIntake implements Intake {
       return;
     }
     const outcomes = new Queue<TaskOutcome>(1, "answer");
-    const task = yield* inbox.put(makeRequest(request.handler, request.method, request.args.join(" ")), {
+    const task = yield* inbox.put(requestFor(request), {
       source: "amqp",
       client: delivery.replyTo ?? "(no reply_to)",
       ...(delivery.redelivered ? { redelivered: true } : {}),

@@ -90,7 +90,7 @@ export class HttpIntake implements Intake {
       if (error instanceof RpcError) return errorAnswer(error);
       throw error;
     }
-    return yield* forward(inbox, request, { source: "http", client: exchange.peer }, this.options, (cancel) => exchange.whenAborted(cancel));
+    return yield* forward(inbox, request, "http", exchange, this.options, (cancel) => exchange.whenAborted(cancel));
   }
 
   /** The request line of `POST /rpc` (its body) or `GET /rpc?q=`, checked as the line protocol checks one. */

@@ -8,7 +8,7 @@
  * final state while watching the client, write the answer, close. A client that goes away while
  * its task is still queued cancels it.
  */
-import { SocketError, type Connection, type Listener, type Operation } from "../../loop/index.js";
+import { isTracing, SocketError, type Connection, type Listener, type Operation } from "../../loop/index.js";
 import { parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
@@ -39,7 +39,10 @@ export class ListenIntake implements Intake {
 
   /** Accepts clients until halted (at shutdown); their exchanges run on in the producer's scope. */
   *run(inbox: Inbox): Operation<void> {
-    yield* acceptEach(this.listener, "listen", this.emit, (client: Connection) => inbox.serve(() => serveClient(client, inbox, this.options), `client ${client.peer}`));
+    // The exchange's name is for traces only: naming the client asks the system (net.ts, `peer`).
+    yield* acceptEach(this.listener, "listen", this.emit, (client: Connection) =>
+      inbox.serve(() => serveClient(client, inbox, this.options), isTracing() ? `client ${client.peer}` : undefined),
+    );
   }
 }
 
@@ -68,6 +71,6 @@ function* answerClient(client: Connection, inbox: Inbox, options: FrontDoorOptio
     throw error;
   }
   // Meanwhile bytes after the request are dropped, and a client that resets cancels the task.
-  const answer = yield* forward(inbox, request, { source: "listen", client: client.peer }, options, (cancel) => client.discardInput(cancel));
+  const answer = yield* forward(inbox, request, "listen", client, options, (cancel) => client.discardInput(cancel));
   return answer?.line;
 }

@@ -39,6 +39,11 @@ export class LatencyHistogram {
     return this.histogram.totalCount === 0 ? null : round(this.histogram.maxValue / 1000);
   }
 
+  /** Adds `other`'s latencies to these: the same as recording each of them here. */
+  add(other: LatencyHistogram): void {
+    this.histogram.add(other.histogram);
+  }
+
   reset(): void {
     this.histogram.reset();
   }

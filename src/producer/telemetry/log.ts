@@ -144,7 +144,7 @@ export class TextLogger implements Logger {
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ")}`;
       case "task_queued":
-        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth}${e.client === undefined ? "" : `, from ${e.source} ${terminalText(e.client, 60)}`})`)}`;
+        return `${tag(c.cyan, "queued")} #${e.id} ${terminalText(e.command, 72)} ${c.dim(`(queue ${e.queue_depth}${e.client === undefined ? "" : `, from ${e.source} ${terminalText(String(e.client), 60)}`})`)}`;
       case "task_sent":
         return `${tag(c.blue, "sent")} #${e.id} → ${e.target}${e.attempt > 1 ? c.yellow(` (attempt ${e.attempt})`) : ""}`;
       case "task_done":
