@@ -1,5 +1,6 @@
 // One socket write per flush of amqplib's frame multiplexer: the frames of a flush leave together,
-// nothing is held past the flush, and an amqplib without the expected internals is left alone.
+// nothing is held past the flush, `flushSoon` flushes at the end of the turn, and an amqplib
+// without the expected internals is left alone.
 import { Writable } from "node:stream";
 import type { Connection as AmqplibConnection } from "amqplib/callback_api";
 import { describe, expect, it } from "vitest";
@@ -34,12 +35,24 @@ function fakeConnection(frames: string[][]): { raw: AmqplibConnection; socket: R
 describe("batchFrameWrites", () => {
   it("sends the frames of one flush in one write, and each flush at its end", () => {
     const { raw, socket, flush } = fakeConnection([["ack 1", "publish 2", "ack 3"], ["publish 4"]]);
-    expect(batchFrameWrites(raw)).toBe(true);
+    expect(batchFrameWrites(raw).batched).toBe(true);
     flush();
     expect(socket.calls).toEqual([["ack 1", "publish 2", "ack 3"]]); // written before flush returned
     flush();
     expect(socket.calls).toEqual([["ack 1", "publish 2", "ack 3"], ["publish 4"]]);
     expect(socket.writableCorked).toBe(0);
+  });
+
+  it("flushSoon writes this turn's frames at its end, once however often it is asked", async () => {
+    const frames = [["ack 1", "publish 2"]];
+    const { raw, socket } = fakeConnection(frames);
+    const flusher = batchFrameWrites(raw);
+    flusher.flushSoon();
+    flusher.flushSoon();
+    expect(socket.calls).toEqual([]); // not within the step that wrote
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(socket.calls).toEqual([["ack 1", "publish 2"]]);
+    expect(frames).toEqual([]); // one flush, not two
   });
 
   it("uncorks even when a flush throws", () => {
@@ -58,11 +71,13 @@ describe("batchFrameWrites", () => {
   });
 
   it("changes nothing when amqplib's internals are not the expected ones", () => {
-    expect(batchFrameWrites({} as unknown as AmqplibConnection)).toBe(false);
-    expect(batchFrameWrites({ connection: { muxer: {}, stream: new RecordingSocket() } } as unknown as AmqplibConnection)).toBe(false);
+    expect(batchFrameWrites({} as unknown as AmqplibConnection).batched).toBe(false);
+    expect(batchFrameWrites({ connection: { muxer: {}, stream: new RecordingSocket() } } as unknown as AmqplibConnection).batched).toBe(false);
     const muxer = { _readIncoming: (): void => {} };
     const original = muxer._readIncoming;
-    expect(batchFrameWrites({ connection: { muxer, stream: {} } } as unknown as AmqplibConnection)).toBe(false);
+    const flusher = batchFrameWrites({ connection: { muxer, stream: {} } } as unknown as AmqplibConnection);
+    expect(flusher.batched).toBe(false);
     expect(muxer._readIncoming).toBe(original);
+    expect(() => flusher.flushSoon()).not.toThrow(); // does nothing
   });
 });
