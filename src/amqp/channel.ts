@@ -237,6 +237,7 @@ export class AmqpChannel {
           if (error) this.failLater(what, error, reject);
           else resolve(value);
         });
+        this.connection.flushSoon(); // the request's frames leave in this turn (write-batching.ts)
       } catch (error) {
         // amqplib throws IllegalOperationError synchronously on a channel that is closing.
         reject(this.failure(what, error));
@@ -253,6 +254,7 @@ export class AmqpChannel {
     if (!this.isOpen) throw this.failure(`${what} delivery ${delivery.deliveryTag}`);
     try {
       send();
+      this.connection.flushSoon();
     } catch (error) {
       throw this.failure(`${what} delivery ${delivery.deliveryTag}`, error);
     }

@@ -12,6 +12,7 @@ import { action, type Operation } from "../loop/index.js";
 import { AmqpChannel } from "./channel.js";
 import { AmqpClosedError, AmqpError, asAmqplibError, BrokerUnreachableError, ConnectionLostError, type AmqplibError, type UnreachableReason } from "./errors.js";
 import { parseAmqpUrl } from "./url.js";
+import { batchFrameWrites, type FrameFlusher } from "./write-batching.js";
 
 /** Options of {@link connectAmqp}. */
 export interface AmqpConnectOptions {
@@ -108,6 +109,7 @@ export class AmqpConnection {
   private firstError: AmqplibError | undefined;
   private blockedReason: string | undefined;
   private readonly endWaiters = new Set<(loss: ConnectionLostError | undefined) => void>();
+  private readonly frames: FrameFlusher;
 
   /** @internal made by `connectAmqp` */
   constructor(
@@ -115,6 +117,7 @@ export class AmqpConnection {
     /** The broker's URL without the password: for logs. */
     readonly url: string,
   ) {
+    this.frames = batchFrameWrites(raw);
     // Permanent listeners, from the start (DESIGN: a library's emitter needs an 'error' listener).
     // amqplib emits 'error' (sometimes) and then always 'close'; 'close' decides what happened.
     raw.on("error", (error: Error) => {
@@ -128,6 +131,20 @@ export class AmqpConnection {
     raw.on("unblocked", () => {
       this.blockedReason = undefined;
     });
+  }
+
+  /**
+   * True when the frames amqplib writes in one flush leave in one socket write, at the end of the
+   * turn that wrote them (write-batching.ts); false when this amqplib's internals were not the
+   * expected ones and it writes frame by frame, a turn later.
+   */
+  get batchesWrites(): boolean {
+    return this.frames.batched;
+  }
+
+  /** @internal The frames written so far leave at the end of this turn. Channels call it after each operation. */
+  flushSoon(): void {
+    this.frames.flushSoon();
   }
 
   /** True until the connection is closed or lost. */

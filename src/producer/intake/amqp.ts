@@ -27,7 +27,7 @@ import { Queue, spawn, timebox, type Operation, type Task } from "../../loop/ind
 import { decodeRequestBytes, formatErrorReply, parseRequest, RpcError, type RequestLimits } from "../../rpc/index.js";
 import type { Emit } from "../dispatch/events.js";
 import type { Inbox, Intake } from "../dispatch/intake.js";
-import { requestFor, type TaskOutcome } from "../dispatch/rpc-task.js";
+import { requestFor, type RpcTask, type TaskOutcome } from "../dispatch/rpc-task.js";
 import { answerFor } from "./answer.js";
 
 export interface AmqpIntakeOptions {
@@ -41,6 +41,12 @@ export interface AmqpIntakeOptions {
 }
 
 type Stop = { readonly stop: true };
+
+/** One connection's tasks whose outcome is not known yet, and whether that connection has ended. */
+interface Unsent {
+  ended: boolean;
+  readonly tasks: Set<RpcTask>;
+}
 
 export class AmqpIntake implements Intake {
   readonly name: string;
@@ -108,13 +114,23 @@ export class AmqpIntake implements Intake {
     yield* channel.assertQueue(this.options.queue, { durable: true });
     yield* channel.prefetch(this.options.prefetch);
     const subscription = yield* channel.subscribe(this.options.queue);
+    const unsent: Unsent = { ended: false, tasks: new Set() };
+    // One watcher for the connection, not one per message: the broker gone, every task not sent
+    // yet is withdrawn (the broker delivers its message again). It ends with the connection,
+    // which always ends (lost, or closed by the session), so nothing needs to halt it.
+    yield* spawn(function* () {
+      yield* connection.ended();
+      unsent.ended = true;
+      for (const task of unsent.tasks) inbox.cancel(task);
+      unsent.tasks.clear();
+    });
     const handlers: Task<void>[] = [];
     const watcher = yield* spawn(() => this.cancelOnStop(subscription));
     try {
       for (;;) {
         const delivery = yield* subscription.next(); // throws when the connection is lost
         if (delivery === undefined) break; // cancelled at shutdown, every delivery taken
-        handlers.push(yield* spawn(() => this.handle(delivery, channel, connection, inbox)));
+        handlers.push(yield* spawn(() => this.handle(delivery, channel, unsent, inbox)));
       }
     } finally {
       watcher.halt();
@@ -133,7 +149,7 @@ export class AmqpIntake implements Intake {
   }
 
   /** One message: its task, its answer (with a confirm), then its ack — or back to the queue. */
-  private *handle(delivery: Delivery, channel: AmqpChannel, connection: AmqpConnection, inbox: Inbox): Operation<void> {
+  private *handle(delivery: Delivery, channel: AmqpChannel, unsent: Unsent, inbox: Inbox): Operation<void> {
     let line: string;
     let request;
     try {
@@ -151,16 +167,14 @@ export class AmqpIntake implements Intake {
       ...(delivery.redelivered ? { redelivered: true } : {}),
       answer: (outcome) => outcomes.offer(outcome),
     });
-    // The broker gone: a task not sent yet is withdrawn (the broker delivers the message again).
-    const lost = yield* spawn(function* () {
-      yield* connection.ended();
-      inbox.cancel(task);
-    });
+    // Until its outcome is known, the connection's watcher (serve) withdraws it if the broker goes.
+    if (unsent.ended) inbox.cancel(task);
+    else unsent.tasks.add(task);
     let outcome: TaskOutcome;
     try {
       outcome = yield* outcomes.get();
     } finally {
-      lost.halt();
+      unsent.tasks.delete(task);
     }
     if (!outcome.ok && (outcome.reason === "cancelled" || (outcome.reason === "shutdown" && outcome.attempts === 0))) {
       // Never sent: back to the queue for another producer (nothing to do if the channel is gone).
